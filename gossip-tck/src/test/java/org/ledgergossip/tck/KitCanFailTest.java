@@ -1,0 +1,194 @@
+package org.ledgergossip.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.Events;
+import org.ledgergossip.api.Endpoint;
+import org.ledgergossip.api.time.Scheduler;
+import org.ledgergossip.spi.transport.Transport;
+import org.ledgergossip.spi.transport.TransportOptions;
+import org.ledgergossip.spi.transport.TransportProvider;
+import org.ledgergossip.transport.inmemory.InMemoryNetwork;
+
+/**
+ * The kit can fail: each contract runs (through JUnit's EngineTestKit) against a deliberately
+ * broken implementation, and the rules that implementation breaks fail while the others pass. A
+ * missing capability shows as aborted (JUnit's name for a failed assumption: skipped), never
+ * passed.
+ */
+class KitCanFailTest {
+
+  private static final Set<String> ORDER_RULES =
+      Set.of(
+          "required_framesArriveInOrderOnOneConnection",
+          "required_framesFlowBothWays",
+          "required_manyConnectionsAreIndependent",
+          "required_concurrentSendersKeepTheirOwnOrder",
+          // its single follow-up frame waits for a partner that never comes
+          "required_oversizeFrameIsRefusedBySender",
+          "required_frameUpToTheLimitArrivesIntact");
+
+  private static final Set<String> CLOSE_RULES =
+      Set.of(
+          "required_closeByClientIsSeenByBoth",
+          "required_closeByServerIsSeenByBoth",
+          "required_closeIsIdempotentAndSendAfterCloseIsRefused",
+          "required_closingTheTransportClosesItsConnections",
+          "required_receiverClosesConnectionOnFrameAboveItsLimit");
+
+  @Test
+  void aTransportThatReordersFramesFailsExactlyTheOrderingRules() {
+    Events tests = run(ReorderingTransportContract.class);
+    assertThat(names(tests.failed())).isEqualTo(new TreeSet<>(ORDER_RULES));
+    assertThat(names(tests.aborted())).containsExactly("optional_peerCertificatesAreExposed");
+    assertThat(tests.succeeded().count()).isPositive();
+  }
+
+  @Test
+  void aTransportThatHidesRemoteClosesFailsExactlyTheCloseRules() {
+    Events tests = run(SilentCloseTransportContract.class);
+    assertThat(names(tests.failed())).isEqualTo(new TreeSet<>(CLOSE_RULES));
+    assertThat(names(tests.aborted())).containsExactly("optional_peerCertificatesAreExposed");
+  }
+
+  @Test
+  void anUnregisteredProviderFailsTheServiceLoaderRules() {
+    Events tests = run(UnregisteredProviderContract.class);
+    assertThat(names(tests.failed()))
+        .containsExactlyInAnyOrder(
+            "required_providerIsFoundByNameThroughServiceLoader",
+            "required_nameIsUniqueAmongProviders",
+            "required_availabilityIsAnsweredWithoutThrowing",
+            "required_nameIsWellFormed");
+  }
+
+  @Test
+  void theCorrectTransportPassesEverythingThatItClaims() {
+    Events tests = run(InMemoryTransportContractTest.class);
+    assertThat(tests.failed().count()).isZero();
+    assertThat(names(tests.aborted())).containsExactly("optional_peerCertificatesAreExposed");
+  }
+
+  private static Events run(Class<?> contract) {
+    return EngineTestKit.engine("junit-jupiter")
+        .selectors(selectClass(contract))
+        .execute()
+        .testEvents();
+  }
+
+  private static Set<String> names(Events events) {
+    TreeSet<String> out = new TreeSet<>();
+    events.stream()
+        .map(Event::getTestDescriptor)
+        .forEach(
+            d ->
+                d.getSource()
+                    .filter(MethodSource.class::isInstance)
+                    .map(s -> ((MethodSource) s).getMethodName())
+                    .ifPresent(out::add));
+    return out;
+  }
+
+  /** A transport contract run on the in-memory transport with one breakage applied. */
+  abstract static class BrokenInMemoryContract extends TransportContract {
+    private static final AtomicInteger NETWORKS = new AtomicInteger();
+    private final AtomicInteger hosts = new AtomicInteger();
+    private InMemoryNetwork network;
+
+    abstract UnaryOperator<Transport> breakage();
+
+    @BeforeEach
+    void openNetwork() {
+      String name = "broken-" + NETWORKS.incrementAndGet();
+      network =
+          InMemoryNetwork.builder().name(name).scheduler(Scheduler.system(name)).seed(1).build();
+    }
+
+    @AfterEach
+    void closeNetwork() {
+      Scheduler scheduler = network.scheduler();
+      network.close();
+      scheduler.close();
+    }
+
+    @Override
+    protected Transport newTransport(TransportOptions options) {
+      return breakage().apply(network.newTransport(options));
+    }
+
+    @Override
+    protected Endpoint listenEndpoint() {
+      return new Endpoint("broken" + hosts.incrementAndGet(), 0);
+    }
+
+    /** Short waits: the failures are expected, and each costs one timeout. */
+    @Override
+    protected Duration timeout() {
+      return Duration.ofSeconds(2);
+    }
+  }
+
+  /** Reorders frames. Not run by Surefire directly (nested); run by the tests above. */
+  static final class ReorderingTransportContract extends BrokenInMemoryContract {
+    @Override
+    UnaryOperator<Transport> breakage() {
+      return DecoratedTransport.with(DecoratedTransport.reorderingFrames());
+    }
+  }
+
+  /** Never reports a close by the remote side. */
+  static final class SilentCloseTransportContract extends BrokenInMemoryContract {
+    @Override
+    UnaryOperator<Transport> breakage() {
+      return DecoratedTransport.with(DecoratedTransport.silentRemoteClose());
+    }
+  }
+
+  /** A provider with a bad name that is not registered with the service loader. */
+  static final class UnregisteredProvider implements TransportProvider {
+    @Override
+    public String name() {
+      return "Not_Registered";
+    }
+
+    @Override
+    public int priority() {
+      return 0;
+    }
+
+    @Override
+    public Transport create(TransportOptions options) {
+      throw new IllegalStateException("never created");
+    }
+  }
+
+  /** The provider contract run on the unregistered provider. */
+  static final class UnregisteredProviderContract extends ProviderContract<TransportProvider> {
+    @Override
+    protected Class<TransportProvider> spi() {
+      return TransportProvider.class;
+    }
+
+    @Override
+    protected String expectedName() {
+      return "Not_Registered";
+    }
+
+    @Override
+    protected Class<? extends TransportProvider> implementation() {
+      return UnregisteredProvider.class;
+    }
+  }
+}
