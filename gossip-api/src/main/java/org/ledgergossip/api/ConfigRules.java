@@ -10,6 +10,9 @@ import org.ledgergossip.api.InvalidConfigException.Problem;
 /** The validation rules of {@link GossipConfig}: the one place they live. */
 final class ConfigRules {
 
+  private static final String MUST_BE_POSITIVE =
+      "must be positive (Fabric reads 0 as \"use the default\"; leave the key out for that)";
+
   private ConfigRules() {}
 
   static List<Problem> check(Map<GossipKey, Object> values) {
@@ -17,20 +20,11 @@ final class ConfigRules {
     for (Map.Entry<GossipKey, Object> e : values.entrySet()) {
       GossipKey key = e.getKey();
       Object value = e.getValue();
-      if (value instanceof Duration d && (d.isNegative() || d.isZero())) {
-        problems.add(
-            Problem.of(
-                key.key(),
-                value,
-                "must be positive (Fabric reads 0 as \"use the default\"; leave the key out"
-                    + " for that)"));
-      } else if (value instanceof Integer i && i <= 0) {
-        problems.add(
-            Problem.of(
-                key.key(),
-                value,
-                "must be positive (Fabric reads 0 as \"use the default\"; leave the key out"
-                    + " for that)"));
+      boolean notPositive =
+          (value instanceof Duration d && (d.isNegative() || d.isZero()))
+              || (value instanceof Integer i && i <= 0);
+      if (notPositive) {
+        problems.add(Problem.of(key.key(), value, MUST_BE_POSITIVE));
       } else if (value instanceof Optional<?> o
           && o.isPresent()
           && o.get() instanceof Endpoint ep

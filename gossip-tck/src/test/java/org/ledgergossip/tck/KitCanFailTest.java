@@ -6,21 +6,15 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
-import org.ledgergossip.api.Endpoint;
-import org.ledgergossip.api.time.Scheduler;
 import org.ledgergossip.spi.transport.Transport;
 import org.ledgergossip.spi.transport.TransportOptions;
 import org.ledgergossip.spi.transport.TransportProvider;
-import org.ledgergossip.transport.inmemory.InMemoryNetwork;
 
 /**
  * The kit can fail: each contract runs (through JUnit's EngineTestKit) against a deliberately
@@ -101,36 +95,14 @@ class KitCanFailTest {
     return out;
   }
 
-  /** A transport contract run on the in-memory transport with one breakage applied. */
-  abstract static class BrokenInMemoryContract extends TransportContract {
-    private static final AtomicInteger NETWORKS = new AtomicInteger();
-    private final AtomicInteger hosts = new AtomicInteger();
-    private InMemoryNetwork network;
+  /** The in-memory transport's contract run, with one breakage applied to every transport. */
+  abstract static class BrokenInMemoryContract extends InMemoryTransportContractTest {
 
     abstract UnaryOperator<Transport> breakage();
 
-    @BeforeEach
-    void openNetwork() {
-      String name = "broken-" + NETWORKS.incrementAndGet();
-      network =
-          InMemoryNetwork.builder().name(name).scheduler(Scheduler.system(name)).seed(1).build();
-    }
-
-    @AfterEach
-    void closeNetwork() {
-      Scheduler scheduler = network.scheduler();
-      network.close();
-      scheduler.close();
-    }
-
     @Override
     protected Transport newTransport(TransportOptions options) {
-      return breakage().apply(network.newTransport(options));
-    }
-
-    @Override
-    protected Endpoint listenEndpoint() {
-      return new Endpoint("broken" + hosts.incrementAndGet(), 0);
+      return breakage().apply(super.newTransport(options));
     }
 
     /** Short waits: the failures are expected, and each costs one timeout. */

@@ -1,6 +1,8 @@
 package org.ledgergossip.spi.msp;
 
+import java.util.Optional;
 import org.ledgergossip.api.Bytes;
+import org.ledgergossip.spi.transport.TlsCredentials;
 
 /**
  * This peer's identity service.
@@ -28,6 +30,23 @@ public interface Msp extends AutoCloseable {
    * @throws InvalidIdentityException saying why the identity is rejected
    */
   Identity validate(Bytes serializedIdentity) throws InvalidIdentityException;
+
+  /**
+   * Re-reads what may change while the peer runs: CRLs and trusted CA certificates of every
+   * organisation. Identities validated before stay valid for their holders; callers that cache
+   * identities (the identity store) re-validate them after a reload to apply revocations.
+   *
+   * @throws InvalidIdentityException if the material can no longer be read, naming the file; the
+   *     previous material stays in force
+   */
+  void reload() throws InvalidIdentityException;
+
+  /**
+   * This peer's TLS material: its TLS key and certificate ({@code tls/server.key}, {@code
+   * tls/server.crt}) and the TLS CA certificates of every trusted organisation, for a transport
+   * that authenticates peers. Empty if the MSP folder has no TLS material.
+   */
+  Optional<TlsCredentials> tlsCredentials();
 
   /** Releases resources (file watchers, caches). Idempotent. */
   @Override

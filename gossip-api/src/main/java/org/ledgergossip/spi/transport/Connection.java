@@ -19,7 +19,8 @@ import org.ledgergossip.api.Endpoint;
  *
  * <p><b>Limits.</b> A frame larger than {@link TransportOptions#maxFrameSize()} is refused by
  * {@link #send}; a receiver that sees a frame announced larger than its own limit closes the
- * connection with a {@link TransportException} before allocating it.
+ * connection with a {@link TransportException} before allocating it, and the sender's handler sees
+ * that close with a {@link TransportException} cause.
  *
  * <p>All methods are thread-safe and non-blocking.
  */
@@ -62,6 +63,10 @@ public interface Connection {
    */
   void close();
 
-  /** Completes (normally) once the connection is closed and its handler has seen the close. */
+  /**
+   * Completes (normally) once the connection is closed and its handler has seen the close. Callers
+   * only observe it: completing it has no effect on the connection (implementations may return a
+   * copy).
+   */
   CompletableFuture<Void> closeFuture();
 }

@@ -29,6 +29,7 @@ public interface Transport extends AutoCloseable {
    * Opens a connection to {@code remote}. The future completes with an open connection, or
    * exceptionally with a {@link TransportException} if nobody accepts within {@link
    * TransportOptions#dialTimeout()} or the TLS handshake fails. Never completes with null.
+   * Cancelling the future abandons the dial: a connection made anyway is closed.
    *
    * @param handler receives the frames and the close of the new connection
    */

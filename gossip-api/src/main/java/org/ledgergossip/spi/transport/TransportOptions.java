@@ -81,8 +81,9 @@ public final class TransportOptions {
   }
 
   /**
-   * The scheduler a transport runs its timers and deliveries on when it has no event loop of its
-   * own; empty means the provider makes its own.
+   * A hint: the scheduler a transport runs its timers and deliveries on when it has no event loop
+   * of its own; empty means the provider makes its own. A provider may ignore it (the in-memory
+   * transport uses its network's scheduler; Netty uses its event loops).
    */
   public Optional<Scheduler> scheduler() {
     return Optional.ofNullable(scheduler);
