@@ -216,6 +216,17 @@ public abstract class TransportContract {
     assertClosedOnBothSides(p);
   }
 
+  /** Rule: frames sent just before an orderly close are delivered before the close is seen. */
+  @Test
+  public void required_framesSentBeforeCloseAreDeliveredFirst() throws Exception {
+    Pair p = connect();
+    sendAll(p.client, numbered(0, 20));
+    p.client.close();
+    await().atMost(timeout()).until(p.serverFrames::isClosed);
+    assertThat(numbersOf(p.serverFrames.frames())).isEqualTo(range(0, 20));
+    assertThat(p.serverFrames.violations()).isEmpty();
+  }
+
   /** Rule: close is idempotent, and a send on a closed connection returns CLOSED. */
   @Test
   public void required_closeIsIdempotentAndSendAfterCloseIsRefused() throws Exception {

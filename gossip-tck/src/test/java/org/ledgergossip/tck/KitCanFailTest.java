@@ -30,6 +30,7 @@ class KitCanFailTest {
           "required_framesFlowBothWays",
           "required_manyConnectionsAreIndependent",
           "required_concurrentSendersKeepTheirOwnOrder",
+          "required_framesSentBeforeCloseAreDeliveredFirst",
           // its single follow-up frame waits for a partner that never comes
           "required_oversizeFrameIsRefusedBySender",
           "required_frameUpToTheLimitArrivesIntact");
@@ -40,6 +41,7 @@ class KitCanFailTest {
           "required_closeByServerIsSeenByBoth",
           "required_closeIsIdempotentAndSendAfterCloseIsRefused",
           "required_closingTheTransportClosesItsConnections",
+          "required_framesSentBeforeCloseAreDeliveredFirst",
           "required_receiverClosesConnectionOnFrameAboveItsLimit");
 
   @Test

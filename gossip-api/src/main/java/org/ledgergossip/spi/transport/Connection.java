@@ -58,8 +58,13 @@ public interface Connection {
   boolean isOpen();
 
   /**
-   * Closes the connection: frames still queued may be dropped; both sides' handlers see {@link
-   * ConnectionHandler#onClose}. Idempotent.
+   * Closes the connection in an orderly way, like TCP's FIN: frames this side's {@link #send}
+   * already accepted are delivered before the remote sees the close (unless the connection fails
+   * first); from this call on, {@link #send} returns {@link SendResult#CLOSED} and {@link #isOpen}
+   * false. Both sides' handlers then see {@link ConnectionHandler#onClose}. Idempotent.
+   *
+   * <p>A protocol can therefore send a last message and close at once (Fabric's probe handshake
+   * does).
    */
   void close();
 

@@ -42,6 +42,12 @@ final class ConnectionSide implements Connection {
   long dropped;
   @Nullable ConnectionHandler handler;
 
+  /**
+   * This side asked for an orderly close while frames it sent were still queued or in flight: it
+   * sends nothing more, and the connection closes once those frames are delivered (or lost).
+   */
+  boolean closing;
+
   ConnectionSide(
       InMemoryConnection connection,
       InMemoryTransport transport,
@@ -108,7 +114,7 @@ final class ConnectionSide implements Connection {
 
   @Override
   public boolean isOpen() {
-    return connection.isOpen();
+    return connection.isOpen(this);
   }
 
   @Override

@@ -59,6 +59,13 @@ final class InMemoryConnection {
     }
   }
 
+  /** Open as seen from {@code side}: not closed, and {@code side} has not asked to close. */
+  boolean isOpen(ConnectionSide side) {
+    synchronized (network.lock()) {
+      return !closed && !side.closing;
+    }
+  }
+
   void setServerHandler(ConnectionHandler handler) {
     synchronized (network.lock()) {
       server.handler = handler;
@@ -67,7 +74,7 @@ final class InMemoryConnection {
 
   SendResult send(ConnectionSide from, byte[] frame) {
     synchronized (network.lock()) {
-      if (closed) {
+      if (closed || from.closing) {
         return SendResult.CLOSED;
       }
       if (frame.length > from.transport.options().maxFrameSize()) {
@@ -89,9 +96,23 @@ final class InMemoryConnection {
     }
   }
 
-  /** Closes the connection in an orderly way, as asked by {@code side}. */
+  /**
+   * Closes the connection in an orderly way, as asked by {@code side}: like TCP's FIN, frames
+   * {@code side} has already sent are delivered (or lost to faults) before the peer sees the close.
+   */
   void close(ConnectionSide side) {
     synchronized (network.lock()) {
+      if (closed || side.closing) {
+        return;
+      }
+      side.closing = true;
+      closeIfDrained(side);
+    }
+  }
+
+  /** Completes an orderly close once nothing {@code side} sent is left. Caller holds the lock. */
+  private void closeIfDrained(ConnectionSide side) {
+    if (side.closing && side.sendQueue.isEmpty() && side.peer().inFlight.isEmpty()) {
       closeLocked(side, null, null, "closed by " + side.local);
     }
   }
@@ -149,6 +170,7 @@ final class InMemoryConnection {
     String loss = network.faults().lossReason(from.local, to.local, network.random());
     if (loss != null) {
       network.lost(from.transport.meters(), loss, from.local, to.local, frame.length);
+      closeIfDrained(from);
       return;
     }
     long now = network.nanoTime();
@@ -187,6 +209,7 @@ final class InMemoryConnection {
             to.local,
             frame.length);
         pump(from);
+        closeIfDrained(from);
         return;
       }
       int max = to.transport.options().maxFrameSize();
@@ -218,6 +241,7 @@ final class InMemoryConnection {
       if (!closed) {
         to.inbound--;
         pump(to.peer());
+        closeIfDrained(to.peer());
       }
     }
   }
