@@ -18,7 +18,7 @@ import org.ledgergossip.spi.Provider;
  * class NettyProviderTest extends ProviderContract<TransportProvider> {
  *   protected Class<TransportProvider> spi() { return TransportProvider.class; }
  *   protected String expectedName() { return "netty"; }
- *   protected Class<? extends TransportProvider> implementation() { return NettyProvider.class; }
+ *   protected Class<? extends TransportProvider> implementation() { return NettyTransportProvider.class; }
  * }
  * }</pre>
  *

@@ -3,8 +3,7 @@
  * identities against the trusted organisations' CAs, verifies signatures, signs with the local
  * identity and derives PKI-IDs.
  *
- * <p>Provider: {@code x509} (BouncyCastle, Fabric's MSP folder layout) arrives with the identity
- * issue (#3) in {@code gossip-msp}; until then no provider is registered. Conformance: {@code
- * MspContract} in {@code gossip-tck}, added with that provider.
+ * <p>Provider: {@code x509} in {@code gossip-msp} (BouncyCastle, Fabric's MSP folder layout).
+ * Conformance: {@code org.ledgergossip.tck.MspContract}.
  */
 package org.ledgergossip.spi.msp;

@@ -6,9 +6,11 @@ import org.ledgergossip.api.Endpoint;
 /**
  * Moves frames between this process and remote endpoints.
  *
- * <p><b>Threading.</b> All methods are thread-safe and non-blocking. Callbacks of a {@link
- * ConnectionHandler} for one connection are never run concurrently with each other; callbacks of
- * different connections may be.
+ * <p><b>Threading.</b> All methods are thread-safe. {@link #dial} never blocks; {@link #listen} may
+ * block briefly while the endpoint is bound, and {@link #close} while the transport's threads stop
+ * (bounded; never when called from a transport thread). Callbacks of a {@link ConnectionHandler}
+ * for one connection are never run concurrently with each other; callbacks of different connections
+ * may be.
  *
  * <p><b>Lifecycle.</b> {@link #close()} stops listening and closes every connection the transport
  * made or accepted (their handlers see {@link ConnectionHandler#onClose}); it is idempotent.
@@ -26,8 +28,9 @@ public interface Transport extends AutoCloseable {
   Listener listen(Endpoint endpoint, Acceptor acceptor) throws TransportException;
 
   /**
-   * Opens a connection to {@code remote}. The future completes with an open connection, or
-   * exceptionally with a {@link TransportException} if nobody accepts within {@link
+   * Opens a connection to {@code remote}. The future completes with an open connection once the
+   * remote has accepted it (for a TLS transport: after the remote checked this side's certificate),
+   * or exceptionally with a {@link TransportException} if nobody accepts within {@link
    * TransportOptions#dialTimeout()} or the TLS handshake fails. Never completes with null.
    * Cancelling the future abandons the dial: a connection made anyway is closed.
    *

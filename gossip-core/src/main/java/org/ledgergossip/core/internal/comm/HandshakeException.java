@@ -17,8 +17,12 @@ public final class HandshakeException extends Exception {
     WRONG_MESSAGE,
     /** The {@code ConnEstablish} had no PKI-ID. */
     NO_PKI_ID,
-    /** The MSP refused the identity (unknown organisation, bad chain, expired, revoked). */
+    /** The MSP refused the identity: unknown organisation, bad chain, malformed, not yet valid. */
     IDENTITY_REJECTED,
+    /** The identity's certificate (or one of its CAs) has expired. */
+    IDENTITY_EXPIRED,
+    /** The identity's certificate (or one of its CAs) is revoked by its organisation's CRL. */
+    IDENTITY_REVOKED,
     /** The PKI-ID sent is not the PKI-ID of the identity sent. */
     PKI_ID_MISMATCH,
     /** TLS binding is required but the connection carries no remote TLS certificate. */

@@ -160,7 +160,13 @@ public final class Handshaker {
     try {
       identity = msp.validate(Bytes.copyOf(conn.getIdentity().toByteArray()));
     } catch (InvalidIdentityException e) {
-      throw new HandshakeException(Reason.IDENTITY_REJECTED, "identity refused: " + e.getMessage());
+      Reason reason =
+          switch (e.reason()) {
+            case EXPIRED -> Reason.IDENTITY_EXPIRED;
+            case REVOKED -> Reason.IDENTITY_REVOKED;
+            default -> Reason.IDENTITY_REJECTED;
+          };
+      throw new HandshakeException(reason, "identity refused: " + e.getMessage());
     }
     PkiId claimed = PkiId.of(conn.getPkiId().toByteArray());
     if (!identity.pkiId().equals(claimed)) {
