@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.ledgergossip.api.Bytes;
 import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.api.PkiId;
+import org.ledgergossip.spi.msp.Identity;
 import org.ledgergossip.spi.transport.Connection;
 import org.ledgergossip.spi.transport.SendResult;
 import org.ledgergossip.transport.inmemory.VirtualScheduler;
@@ -22,8 +22,9 @@ class ConnectionStoreTest {
   private static final Duration WINDOW = Duration.ofSeconds(2);
 
   private final VirtualScheduler time = new VirtualScheduler();
-  private final TestMsp.TestIdentity someIdentity =
-      (TestMsp.TestIdentity) new TestMsp("Org1MSP", Set.of("Org1MSP")).localIdentity();
+
+  /** The store never looks at identities; any will do. */
+  private final Identity someIdentity = new AnyIdentity();
 
   @Test
   void simultaneousDialsSettleOnTheConnectionDialledByTheLowerPkiIdOnBothSides() {
@@ -78,6 +79,34 @@ class ConnectionStoreTest {
 
   private AuthenticatedPeer peer(PkiId id, Connection c) {
     return new AuthenticatedPeer(id, someIdentity, c, Bytes.EMPTY, Bytes.EMPTY, false);
+  }
+
+  /** An identity nobody asks anything of. */
+  private static final class AnyIdentity implements Identity {
+    @Override
+    public String mspId() {
+      return "Org1MSP";
+    }
+
+    @Override
+    public PkiId pkiId() {
+      return LOW;
+    }
+
+    @Override
+    public Bytes serialized() {
+      return Bytes.EMPTY;
+    }
+
+    @Override
+    public java.time.Instant expiresAt() {
+      return java.time.Instant.MAX;
+    }
+
+    @Override
+    public boolean verify(byte[] message, byte[] signature) {
+      return false;
+    }
   }
 
   /** A connection that only knows its direction and whether it is closed. */

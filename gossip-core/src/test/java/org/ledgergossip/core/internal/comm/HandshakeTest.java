@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -14,10 +14,17 @@ import org.hyperledger.fabric.protos.gossip.ConnEstablish;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.core.internal.comm.HandshakeException.Reason;
 import org.ledgergossip.core.internal.wire.WireCodec;
+import org.ledgergossip.msp.CryptoLayout;
+import org.ledgergossip.msp.Cryptogen;
+import org.ledgergossip.msp.IssuedIdentity;
+import org.ledgergossip.msp.X509MspProvider;
+import org.ledgergossip.spi.msp.Msp;
 import org.ledgergossip.spi.transport.Connection;
 import org.ledgergossip.spi.transport.ConnectionHandler;
 import org.ledgergossip.spi.transport.Transport;
@@ -40,8 +47,29 @@ class HandshakeTest {
       InMemoryNetwork.builder().name("handshake-" + ++networks).scheduler(time).seed(1).build();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final WireCodec codec = new WireCodec(1 << 20, meters);
-  private final TestMsp org1peer0 = new TestMsp("Org1MSP", Set.of("Org1MSP", "Org2MSP"));
-  private final TestMsp org1peer1 = new TestMsp("Org1MSP", Set.of("Org1MSP", "Org2MSP"));
+  @TempDir Path dir;
+  private CryptoLayout layout;
+  private Msp org1peer0;
+  private Msp org1peer1;
+
+  @BeforeEach
+  void generate() throws Exception {
+    layout =
+        Cryptogen.generate(
+            dir.resolve("network"), Cryptogen.Spec.builder().clock(time.clock()).build());
+    org1peer0 = msp(layout, 1, 0);
+    org1peer1 = msp(layout, 1, 1);
+  }
+
+  private Msp msp(CryptoLayout in, int org, int peer) throws Exception {
+    return new X509MspProvider().create(in.mspOptions(org, peer, time.clock()));
+  }
+
+  private IssuedIdentity issue(String cn) throws Exception {
+    return Cryptogen.issueIdentity(
+        layout.orgDir(1), "Org1MSP", cn, time.now(), time.now().plus(Duration.ofDays(1)));
+  }
+
   private final Endpoint serverEndpoint = new Endpoint("peer0.org1", 7051);
   private final List<AuthenticatedPeer> serverAccepted = new CopyOnWriteArrayList<>();
   private final List<byte[]> serverFrames = new CopyOnWriteArrayList<>();
@@ -53,7 +81,7 @@ class HandshakeTest {
     network.close();
   }
 
-  private Handshaker handshaker(TestMsp msp) {
+  private Handshaker handshaker(Msp msp) {
     return Handshaker.builder()
         .msp(msp)
         .codec(codec)
@@ -83,7 +111,7 @@ class HandshakeTest {
         });
   }
 
-  private CompletableFuture<AuthenticatedPeer> dial(TestMsp msp, boolean probe, List<byte[]> got) {
+  private CompletableFuture<AuthenticatedPeer> dial(Msp msp, boolean probe, List<byte[]> got) {
     Session s = handshaker(msp).newSession(probe, peer -> new Collect(got));
     CompletableFuture<Void> started =
         network
@@ -120,7 +148,10 @@ class HandshakeTest {
       throws Exception {
     startServer();
     CompletableFuture<AuthenticatedPeer> impostor =
-        dial(TestMsp.impostorOf(org1peer1), false, new CopyOnWriteArrayList<>());
+        dial(
+            new IdentityMsp(org1peer1, issue("victim"), issue("mallory")),
+            false,
+            new CopyOnWriteArrayList<>());
     assertThat(serverSessions.get(0)).isCompletedExceptionally();
     assertThat(reasonOf(serverSessions.get(0))).isEqualTo(Reason.BAD_SIGNATURE);
     assertThat(rejected(Reason.BAD_SIGNATURE)).isEqualTo(1);
@@ -135,17 +166,19 @@ class HandshakeTest {
   }
 
   @Test
-  void anIdentityOfAnUnknownOrganisationIsRefused() throws Exception {
+  void anIdentityFromACaNobodyTrustsIsRefused() throws Exception {
     startServer();
+    CryptoLayout foreign =
+        Cryptogen.generate(
+            dir.resolve("foreign"), Cryptogen.Spec.builder().clock(time.clock()).build());
     CompletableFuture<AuthenticatedPeer> evil =
-        dial(
-            new TestMsp("EvilMSP", Set.of("EvilMSP", "Org1MSP")),
-            false,
-            new CopyOnWriteArrayList<>());
+        dial(msp(foreign, 1, 0), false, new CopyOnWriteArrayList<>());
     time.runUntilIdle();
-    assertThat(evil.get().connection().isOpen()).isFalse();
+    assertThat(evil).as("neither side trusts the other's CA").isCompletedExceptionally();
     assertThat(reasonOf(serverSessions.get(0))).isEqualTo(Reason.IDENTITY_REJECTED);
-    assertThat(rejected(Reason.IDENTITY_REJECTED)).isEqualTo(1);
+    assertThat(rejected(Reason.IDENTITY_REJECTED))
+        .as("both sides refused, counted in the registry they share here")
+        .isEqualTo(2);
   }
 
   @Test
