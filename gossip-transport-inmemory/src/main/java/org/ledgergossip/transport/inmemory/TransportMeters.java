@@ -2,29 +2,22 @@ package org.ledgergossip.transport.inmemory;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.ledgergossip.spi.transport.TransportMetrics;
 
 /** The counters of one in-memory transport, registered on its options' registry. Thread-safe. */
 final class TransportMeters {
 
-  static final String SENT = "gossip_comm_messages_sent";
-  static final String RECEIVED = "gossip_comm_messages_received";
-  static final String OVERFLOW = "gossip_comm_overflow_count";
+  static final String SENT = TransportMetrics.SENT;
+  static final String RECEIVED = TransportMetrics.RECEIVED;
+  static final String OVERFLOW = TransportMetrics.OVERFLOW;
   static final String LOST = "inmemory_frames_lost_total";
 
-  private final Counter sent;
-  private final Counter received;
-  private final Counter overflow;
+  private final TransportMetrics common;
   private final Counter lostToDrop;
   private final Counter lostToPartition;
 
   TransportMeters(MeterRegistry registry) {
-    this.sent = Counter.builder(SENT).description("Frames accepted for sending").register(registry);
-    this.received =
-        Counter.builder(RECEIVED).description("Frames delivered to a handler").register(registry);
-    this.overflow =
-        Counter.builder(OVERFLOW)
-            .description("Frames dropped because a send queue was full")
-            .register(registry);
+    this.common = new TransportMetrics(registry);
     this.lostToDrop = lost(registry, Faults.LostReason.DROP);
     this.lostToPartition = lost(registry, Faults.LostReason.PARTITION);
   }
@@ -37,15 +30,15 @@ final class TransportMeters {
   }
 
   void sent() {
-    sent.increment();
+    common.sent();
   }
 
   void received() {
-    received.increment();
+    common.received();
   }
 
   void overflow() {
-    overflow.increment();
+    common.overflow();
   }
 
   void lost(String reason) {
