@@ -33,8 +33,20 @@ class NettyTransportContractTest {
         .property(NettyTransportProvider.EVENT_LOOP_PROPERTY, eventLoop);
   }
 
-  @Nested
-  class JdkEngineOnNio extends TransportContract {
+  /** The contract on Netty with one TLS engine and event loop. */
+  abstract class OnEngine extends TransportContract {
+    private final TlsEngine engine;
+    private final String eventLoop;
+
+    OnEngine(TlsEngine engine, String eventLoop) {
+      this.engine = engine;
+      this.eventLoop = eventLoop;
+    }
+
+    @BeforeEach
+    void requireEngine() {
+      NettyTests.assumeAvailable(engine);
+    }
 
     @Override
     protected Transport newTransport(TransportOptions options) throws Exception {
@@ -48,7 +60,7 @@ class NettyTransportContractTest {
 
     @Override
     protected TransportOptions.Builder baseOptions() {
-      return engineOptions(TlsEngine.JDK, "nio");
+      return engineOptions(engine, eventLoop);
     }
 
     @Override
@@ -58,31 +70,16 @@ class NettyTransportContractTest {
   }
 
   @Nested
-  class OpenSslEngine extends TransportContract {
-
-    @BeforeEach
-    void requireOpenSsl() {
-      NettyTests.assumeAvailable(TlsEngine.OPENSSL);
+  class JdkEngineOnNio extends OnEngine {
+    JdkEngineOnNio() {
+      super(TlsEngine.JDK, "nio");
     }
+  }
 
-    @Override
-    protected Transport newTransport(TransportOptions options) throws Exception {
-      return new NettyTransportProvider().create(options);
-    }
-
-    @Override
-    protected Endpoint listenEndpoint() {
-      return NettyTests.LOCAL;
-    }
-
-    @Override
-    protected TransportOptions.Builder baseOptions() {
-      return engineOptions(TlsEngine.OPENSSL, "auto");
-    }
-
-    @Override
-    protected Set<Capability> capabilities() {
-      return EnumSet.of(Capability.PEER_CERTIFICATES);
+  @Nested
+  class OpenSslEngine extends OnEngine {
+    OpenSslEngine() {
+      super(TlsEngine.OPENSSL, "auto");
     }
   }
 }
