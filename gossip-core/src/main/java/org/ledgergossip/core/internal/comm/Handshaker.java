@@ -192,7 +192,7 @@ public final class Handshaker {
       }
     }
     ByteString payload = received.envelope().getPayload();
-    if (!identity.verify(payload.toByteArray(), received.envelope().getSignature().toByteArray())) {
+    if (!SignatureVerifier.verify(received, identity)) {
       throw new HandshakeException(
           Reason.BAD_SIGNATURE, "signature does not verify with the identity of " + claimed);
     }
