@@ -106,6 +106,26 @@ class ModuleLayeringTest {
     assertThat(listed).isEqualTo(published);
   }
 
+  @Test
+  void theBomConsumerOfCiUsesEveryModuleOfTheBom() throws Exception {
+    TreeSet<String> inBom = new TreeSet<>();
+    NodeList bomDeps = parse(ROOT.resolve("gossip-bom/pom.xml")).getElementsByTagName("dependency");
+    for (int i = 0; i < bomDeps.getLength(); i++) {
+      inBom.add(text((Element) bomDeps.item(i), "artifactId"));
+    }
+    TreeSet<String> used = new TreeSet<>();
+    NodeList deps =
+        parse(ROOT.resolve(".ci/bom-consumer/pom.xml")).getElementsByTagName("dependency");
+    for (int i = 0; i < deps.getLength(); i++) {
+      Element d = (Element) deps.item(i);
+      if ("org.ledgergossip".equals(text(d, "groupId"))
+          && !"gossip-bom".equals(text(d, "artifactId"))) {
+        used.add(text(d, "artifactId"));
+      }
+    }
+    assertThat(used).as("modules the CI consumer resolves through the BOM").isEqualTo(inBom);
+  }
+
   private static List<String> modules() throws Exception {
     Document root = parse(ROOT.resolve("pom.xml"));
     NodeList nodes = root.getElementsByTagName("module");
