@@ -1,0 +1,465 @@
+package org.ledgergossip.membership;
+
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
+import org.jspecify.annotations.Nullable;
+import org.ledgergossip.api.Bytes;
+import org.ledgergossip.api.Endpoint;
+import org.ledgergossip.api.GossipConfig;
+import org.ledgergossip.api.Member;
+import org.ledgergossip.api.PeerTime;
+import org.ledgergossip.api.PkiId;
+import org.ledgergossip.api.time.Cancellable;
+import org.ledgergossip.api.time.Scheduler;
+import org.ledgergossip.core.internal.comm.Comm;
+import org.ledgergossip.core.internal.comm.MessageDeduplicator;
+import org.ledgergossip.core.internal.comm.ReceivedMessage;
+import org.ledgergossip.core.internal.comm.Subscription;
+import org.ledgergossip.core.internal.emitter.BatchingEmitter;
+import org.ledgergossip.core.internal.wire.MalformedMessageException;
+import org.ledgergossip.core.internal.wire.WireCodec;
+import org.ledgergossip.spi.msp.Msp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fabric's discovery protocol over a {@link Comm}: it keeps a {@link MembershipView} of the network
+ * up to date with signed alive messages, membership requests and responses.
+ *
+ * <p><b>Protocol.</b> {@link #start()} dials every bootstrap endpoint (retried every {@code
+ * reconnectInterval} until connected). On every new authenticated connection a {@code
+ * MembershipRequest} carrying our signed alive message is sent; the receiver drops (and counts in
+ * {@value #SPOOFED_COUNTER}) a request whose alive message names another PKI-ID than the
+ * connection's, otherwise learns the requester and answers with a {@code MembershipResponse} of the
+ * alive and dead messages it knows, filtered by the {@link DisclosurePolicy}, plus its own. Every
+ * {@code aliveTimeInterval} a new alive message (next {@code seq_num}; identity included only
+ * during {@code publishCertPeriod} after start) is pushed through a {@link BatchingEmitter} to
+ * {@code propagatePeerNum} random alive connected peers. A received alive message is deduplicated
+ * ({@link MessageDeduplicator}) before it is verified ({@link AliveMessages#verify}), then applied
+ * to the view; a fresh one (newer than any seen from its peer), whether pushed or carried by a
+ * membership request or response, is forwarded as received (never re-signed), never back to the
+ * peer it came from. A peer the view learns and we have no connection to is dialled at its internal
+ * endpoint, else its external one; dead peers (and alive peers without a connection) are re-dialled
+ * every {@code reconnectInterval}; every {@code pullInterval} a request goes to {@code pullPeerNum}
+ * random alive connected peers.
+ *
+ * <p><b>Limits.</b> Dead messages of a response only teach peers the view does not know yet (they
+ * join and are marked dead at once). There is no identity pull: after {@code publishCertPeriod} a
+ * peer learns a new peer only from an alive message carrying its identity or from a connection.
+ *
+ * <p><b>Threading.</b> Thread-safe. Handlers run on the comm's callback threads and timers on the
+ * scheduler; shared state is in concurrent maps. {@link #start()} once, then {@link #stop()}.
+ *
+ * <p><b>Nullability and errors.</b> Arguments must not be null ({@link NullPointerException}); no
+ * method returns null. Malformed or forged input from the network is dropped, counted and logged at
+ * debug level, never thrown.
+ */
+public final class Discovery implements AutoCloseable {
+
+  /** The counter of membership requests whose alive message is not the connection's peer's. */
+  public static final String SPOOFED_COUNTER = "gossip_membership_spoofed_requests_total";
+
+  /** The counter of membership messages whose embedded envelopes do not decode. */
+  public static final String MALFORMED_COUNTER = "gossip_membership_malformed_total";
+
+  private static final Logger log = LoggerFactory.getLogger(Discovery.class);
+
+  private enum State {
+    NEW,
+    RUNNING,
+    STOPPED
+  }
+
+  private final Comm comm;
+  private final Msp msp;
+  private final MembershipView view;
+  private final boolean ownsView;
+  private final Scheduler scheduler;
+  private final GossipConfig config;
+  private final WireCodec codec;
+  private final AliveMessages aliveMessages;
+  private final BatchingEmitter<byte[], PkiId> emitter;
+  private final AliveIntake intake;
+  private final MembershipExchange exchange;
+  private final RandomGenerator random;
+  private final PkiId self;
+  private final Member selfMember;
+  private final PeerDialer dialer;
+
+  private final AtomicLong seq = new AtomicLong();
+  private volatile @Nullable Envelope ownAlive;
+  private volatile long startNanos;
+
+  private final Object lock = new Object();
+
+  @GuardedBy("lock")
+  private State state = State.NEW;
+
+  @GuardedBy("lock")
+  private final List<Cancellable> timers = new ArrayList<>();
+
+  @GuardedBy("lock")
+  private final List<Subscription> subscriptions = new ArrayList<>();
+
+  @GuardedBy("lock")
+  private @Nullable Runnable viewListener;
+
+  private Discovery(Builder b) {
+    this.comm = requireNonNull(b.comm, "comm");
+    this.msp = requireNonNull(b.msp, "msp");
+    this.scheduler = requireNonNull(b.scheduler, "scheduler");
+    this.config = requireNonNull(b.config, "config");
+    MeterRegistry registry = requireNonNull(b.meterRegistry, "meterRegistry");
+    this.random = requireNonNull(b.random, "random");
+    this.self = msp.localIdentity().pkiId();
+    Optional<Endpoint> external =
+        b.external != null ? Optional.of(b.external) : config.externalEndpoint();
+    Optional<Endpoint> internal = b.internal != null ? Optional.of(b.internal) : config.endpoint();
+    List<Endpoint> bootstrap = List.copyOf(b.bootstrap != null ? b.bootstrap : config.bootstrap());
+    this.selfMember =
+        new Member(
+            self,
+            msp.localIdentity().mspId(),
+            external,
+            internal,
+            b.metadata,
+            new PeerTime(b.incNum, 0));
+    Set<Endpoint> own = new HashSet<>();
+    external.ifPresent(own::add);
+    internal.ifPresent(own::add);
+    this.dialer = new PeerDialer(comm, own, bootstrap, this::running);
+    this.codec =
+        b.codec != null ? b.codec : new WireCodec(WireCodec.DEFAULT_MAX_FRAME_SIZE, registry);
+    this.ownsView = b.view == null;
+    this.view =
+        b.view != null
+            ? b.view
+            : MembershipView.builder()
+                .scheduler(scheduler)
+                .meterRegistry(registry)
+                .aliveExpirationTimeout(config.aliveExpirationTimeout())
+                .msgExpirationFactor(config.msgExpirationFactor())
+                .neverPurge(Set.copyOf(bootstrap))
+                .self(self)
+                .build();
+    this.aliveMessages = new AliveMessages(msp, registry);
+    this.emitter =
+        BatchingEmitter.<byte[], PkiId>builder(m -> connectedAlive(), this::emit, scheduler)
+            .config(config)
+            .random(new SplittableRandom(random.nextLong()))
+            .meterRegistry(registry)
+            .name("alive")
+            .build();
+    this.intake =
+        new AliveIntake(
+            comm,
+            new MessageDeduplicator(
+                100_000, config.aliveExpirationTimeout(), scheduler.clock(), registry),
+            aliveMessages,
+            view,
+            emitter);
+    this.exchange =
+        new MembershipExchange(
+            comm, codec, intake, view, selfMember, () -> ownAlive, this::running, registry);
+  }
+
+  /** A builder; comm, msp, scheduler, config, meter registry and random are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts: subscribes to the comm, starts the timers and dials the bootstrap endpoints.
+   *
+   * @throws IllegalStateException if called twice or after {@link #stop()}
+   */
+  public void start() {
+    synchronized (lock) {
+      checkState(state == State.NEW, "discovery of %s is %s, cannot start", self, state);
+      state = State.RUNNING;
+      startNanos = scheduler.clock().nanoTime();
+      ownAlive = signAlive();
+      subscriptions.add(comm.subscribeConnections(exchange::onConnection));
+      subscriptions.add(comm.subscribe(Comm.kindIs(ContentCase.ALIVE_MSG), this::onAlive));
+      subscriptions.add(comm.subscribe(Comm.kindIs(ContentCase.MEM_REQ), exchange::onRequest));
+      subscriptions.add(comm.subscribe(Comm.kindIs(ContentCase.MEM_RES), exchange::onResponse));
+      viewListener = view.addListener(dialer::onViewEvent);
+      if (ownsView) {
+        view.start();
+      }
+      Duration alive = config.aliveTimeInterval();
+      Duration pull = config.pullInterval();
+      Duration reconnect = config.reconnectInterval();
+      timers.add(scheduler.scheduleAtFixedRate(this::publishAlive, alive, alive));
+      timers.add(scheduler.scheduleAtFixedRate(this::pull, pull, pull));
+      timers.add(scheduler.scheduleAtFixedRate(this::reconnect, reconnect, reconnect));
+    }
+    dialer.dialBootstrap();
+  }
+
+  /** Stops the timers, the emitter and the subscriptions (and the view, if built here). */
+  public void stop() {
+    synchronized (lock) {
+      if (state == State.STOPPED) {
+        return;
+      }
+      state = State.STOPPED;
+      timers.forEach(Cancellable::cancel);
+      timers.clear();
+      subscriptions.forEach(Subscription::close);
+      subscriptions.clear();
+      if (viewListener != null) {
+        viewListener.run();
+        viewListener = null;
+      }
+    }
+    emitter.stop();
+    if (ownsView) {
+      view.close();
+    }
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** The view this discovery maintains. */
+  public MembershipView view() {
+    return view;
+  }
+
+  /** This peer's PKI-ID. */
+  public PkiId self() {
+    return self;
+  }
+
+  private boolean running() {
+    synchronized (lock) {
+      return state == State.RUNNING;
+    }
+  }
+
+  // ---- alive messages ----
+
+  private Envelope signAlive() {
+    boolean withIdentity =
+        scheduler.clock().nanoTime() - startNanos < config.publishCertPeriod().toNanos();
+    AliveRecord record =
+        new AliveRecord(
+            self,
+            selfMember.externalEndpoint(),
+            selfMember.internalEndpoint(),
+            selfMember.metadata(),
+            new PeerTime(selfMember.lastSeen().incNum(), seq.incrementAndGet()),
+            withIdentity ? Optional.of(msp.localIdentity().serialized()) : Optional.empty());
+    return aliveMessages.sign(record);
+  }
+
+  private void publishAlive() {
+    if (!running()) {
+      return;
+    }
+    Envelope envelope = signAlive();
+    ownAlive = envelope;
+    encode(envelope).ifPresent(frame -> emitter.add(frame, null));
+  }
+
+  private void onAlive(ReceivedMessage m) {
+    intake.alive(m.envelope(), m.senderPkiId());
+  }
+
+  // ---- periodic sync, dialling ----
+
+  private void pull() {
+    if (!running()) {
+      return;
+    }
+    List<PkiId> peers = new ArrayList<>(connectedAlive());
+    int n = Math.min(config.pullPeerNum(), peers.size());
+    synchronized (random) {
+      for (int i = 0; i < n; i++) {
+        int j = i + random.nextInt(peers.size() - i);
+        PkiId chosen = peers.get(j);
+        peers.set(j, peers.get(i));
+        peers.set(i, chosen);
+      }
+    }
+    peers.subList(0, n).forEach(exchange::sendRequest);
+  }
+
+  private void reconnect() {
+    if (running()) {
+      dialer.reconnect(view);
+    }
+  }
+
+  // ---- helpers ----
+
+  private List<PkiId> connectedAlive() {
+    List<PkiId> out = new ArrayList<>();
+    for (Member member : view.alive()) {
+      if (comm.connection(member.pkiId()).isPresent()) {
+        out.add(member.pkiId());
+      }
+    }
+    return out;
+  }
+
+  private void emit(Map<PkiId, List<byte[]>> byDestination) {
+    byDestination.forEach((peer, frames) -> frames.forEach(frame -> comm.send(frame, peer)));
+  }
+
+  private Optional<byte[]> encode(Envelope envelope) {
+    try {
+      return Optional.of(codec.encode(envelope));
+    } catch (MalformedMessageException e) {
+      log.warn("Cannot send an envelope: {}", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Discovery{self=" + self + ", " + view + "}";
+  }
+
+  /** Builds a {@link Discovery}. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable Comm comm;
+    private @Nullable Msp msp;
+    private @Nullable MembershipView view;
+    private @Nullable Scheduler scheduler;
+    private @Nullable GossipConfig config;
+    private @Nullable MeterRegistry meterRegistry;
+    private @Nullable RandomGenerator random;
+    private @Nullable WireCodec codec;
+    private @Nullable Endpoint external;
+    private @Nullable Endpoint internal;
+    private Bytes metadata = Bytes.EMPTY;
+    private long incNum;
+    private @Nullable List<Endpoint> bootstrap;
+
+    private Builder() {}
+
+    /** The started comm messages go through. Required. */
+    @CanIgnoreReturnValue
+    public Builder comm(Comm comm) {
+      this.comm = requireNonNull(comm, "comm");
+      return this;
+    }
+
+    /** The local MSP, which signs our alive messages and validates carried identities. Required. */
+    @CanIgnoreReturnValue
+    public Builder msp(Msp msp) {
+      this.msp = requireNonNull(msp, "msp");
+      return this;
+    }
+
+    /**
+     * The view to maintain, started and closed by its owner; by default one is built from the
+     * config (with the bootstrap endpoints never purged), started and closed by the discovery.
+     */
+    @CanIgnoreReturnValue
+    public Builder view(MembershipView view) {
+      this.view = requireNonNull(view, "view");
+      return this;
+    }
+
+    /** The scheduler of the timers and the emitter; its clock stamps everything. Required. */
+    @CanIgnoreReturnValue
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** The intervals, peer numbers and burst settings, and the default endpoints. Required. */
+    @CanIgnoreReturnValue
+    public Builder config(GossipConfig config) {
+      this.config = requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Where the counters go. Required. */
+    @CanIgnoreReturnValue
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** The source of every random choice; seed it for reproducible runs. Required. */
+    @CanIgnoreReturnValue
+    public Builder random(RandomGenerator random) {
+      this.random = requireNonNull(random, "random");
+      return this;
+    }
+
+    /** The codec of embedded envelopes and sent frames (default: one with the default limit). */
+    @CanIgnoreReturnValue
+    public Builder codec(WireCodec codec) {
+      this.codec = requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /** Our external endpoint (default {@link GossipConfig#externalEndpoint()}). */
+    @CanIgnoreReturnValue
+    public Builder externalEndpoint(Endpoint endpoint) {
+      this.external = requireNonNull(endpoint, "endpoint");
+      return this;
+    }
+
+    /** Our internal endpoint (default {@link GossipConfig#endpoint()}). */
+    @CanIgnoreReturnValue
+    public Builder internalEndpoint(Endpoint endpoint) {
+      this.internal = requireNonNull(endpoint, "endpoint");
+      return this;
+    }
+
+    /** The metadata of our alive messages (default empty). */
+    @CanIgnoreReturnValue
+    public Builder metadata(Bytes metadata) {
+      this.metadata = requireNonNull(metadata, "metadata");
+      return this;
+    }
+
+    /** The {@code inc_num} of our alive messages, normally the process start time (default 0). */
+    @CanIgnoreReturnValue
+    public Builder incNum(long incNum) {
+      this.incNum = incNum;
+      return this;
+    }
+
+    /** The bootstrap endpoints (default {@link GossipConfig#bootstrap()}). */
+    @CanIgnoreReturnValue
+    public Builder bootstrap(List<Endpoint> endpoints) {
+      this.bootstrap = List.copyOf(endpoints);
+      return this;
+    }
+
+    /**
+     * The discovery, not yet started.
+     *
+     * @throws NullPointerException if a required setting is missing
+     */
+    public Discovery build() {
+      return new Discovery(this);
+    }
+  }
+}
