@@ -12,6 +12,8 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.hyperledger.fabric.protos.gossip.AliveMessage;
 import org.hyperledger.fabric.protos.gossip.Envelope;
@@ -62,6 +64,7 @@ public final class AliveMessages {
 
   private final Msp msp;
   private final ImmutableMap<Reason, Counter> rejected;
+  private final Set<Reason> warned = ConcurrentHashMap.newKeySet();
 
   /** Why {@link #verify} refused an alive message. */
   public enum Reason {
@@ -302,7 +305,16 @@ public final class AliveMessages {
 
   private Rejected reject(Reason reason, String detail) {
     requireNonNull(rejected.get(reason), "counter").increment();
-    log.debug("Refused alive message ({}): {}", reason.metricTag(), detail);
+    if (warned.add(reason)) {
+      log.warn(
+          "Refused alive message ({}): {}; further refusals of this kind are counted in {} and"
+              + " logged at debug",
+          reason.metricTag(),
+          detail,
+          REJECTED_COUNTER);
+    } else {
+      log.debug("Refused alive message ({}): {}", reason.metricTag(), detail);
+    }
     return new Rejected(reason, detail);
   }
 

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -45,6 +47,7 @@ final class MembershipExchange {
 
   private static final Logger log = LoggerFactory.getLogger(MembershipExchange.class);
 
+  private final Set<PkiId> warnedSpoofers = ConcurrentHashMap.newKeySet();
   private final Comm comm;
   private final WireCodec codec;
   private final AliveIntake intake;
@@ -121,7 +124,15 @@ final class MembershipExchange {
         || !PkiId.of(info.message().getAliveMsg().getMembership().getPkiId().toByteArray())
             .equals(m.senderPkiId())) {
       spoofed.increment();
-      log.debug("Dropped membership request from {}: not its own alive message", m.senderPkiId());
+      if (warnedSpoofers.size() < 1024 && warnedSpoofers.add(m.senderPkiId())) {
+        log.warn(
+            "Dropped membership request from {}: its alive message is not its own (further ones"
+                + " from it are counted in {})",
+            m.senderPkiId(),
+            Discovery.SPOOFED_COUNTER);
+      } else {
+        log.debug("Dropped membership request from {}: not its own alive message", m.senderPkiId());
+      }
       return;
     }
     intake.alive(info, m.senderPkiId());
