@@ -7,9 +7,6 @@ import org.ledgergossip.spi.transport.TransportMetrics;
 /** The counters of one in-memory transport, registered on its options' registry. Thread-safe. */
 final class TransportMeters {
 
-  static final String SENT = TransportMetrics.SENT;
-  static final String RECEIVED = TransportMetrics.RECEIVED;
-  static final String OVERFLOW = TransportMetrics.OVERFLOW;
   static final String LOST = "inmemory_frames_lost_total";
 
   private final TransportMetrics common;

@@ -13,6 +13,7 @@ import org.ledgergossip.spi.transport.Connection;
 import org.ledgergossip.spi.transport.ConnectionHandler;
 import org.ledgergossip.spi.transport.SendResult;
 import org.ledgergossip.spi.transport.TransportException;
+import org.ledgergossip.spi.transport.TransportMetrics;
 
 class BackpressureAndLimitsTest extends VirtualNetworkTest {
 
@@ -31,7 +32,7 @@ class BackpressureAndLimitsTest extends VirtualNetworkTest {
     assertThat(results.subList(0, 5)).containsOnly(SendResult.QUEUED);
     assertThat(results.subList(5, 10)).containsOnly(SendResult.QUEUE_FULL);
     assertThat(c.droppedFrames()).isEqualTo(5);
-    assertThat(counter(TransportMeters.OVERFLOW)).isEqualTo(5);
+    assertThat(counter(TransportMetrics.OVERFLOW)).isEqualTo(5);
 
     scheduler.runUntilIdle();
     assertThat(server.frames()).containsExactly("f0", "f1", "f2", "f3", "f4");

@@ -17,6 +17,7 @@ import org.ledgergossip.spi.transport.Listener;
 import org.ledgergossip.spi.transport.SendResult;
 import org.ledgergossip.spi.transport.Transport;
 import org.ledgergossip.spi.transport.TransportException;
+import org.ledgergossip.spi.transport.TransportMetrics;
 import org.ledgergossip.spi.transport.TransportOptions;
 
 class InMemoryTransportTest extends VirtualNetworkTest {
@@ -39,8 +40,8 @@ class InMemoryTransportTest extends VirtualNetworkTest {
 
     assertThat(server.frames()).containsExactlyElementsOf(sent);
     assertThat(client.frames()).hasSize(15).startsWith("s0", "s1").endsWith("s14");
-    assertThat(counter(TransportMeters.SENT)).isEqualTo(30);
-    assertThat(counter(TransportMeters.RECEIVED)).isEqualTo(30);
+    assertThat(counter(TransportMetrics.SENT)).isEqualTo(30);
+    assertThat(counter(TransportMetrics.RECEIVED)).isEqualTo(30);
   }
 
   @Test

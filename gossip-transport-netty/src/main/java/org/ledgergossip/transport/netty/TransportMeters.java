@@ -7,9 +7,6 @@ import org.ledgergossip.spi.transport.TransportMetrics;
 /** The meters of one netty transport, registered on its options' registry. Thread-safe. */
 final class TransportMeters {
 
-  static final String SENT = TransportMetrics.SENT;
-  static final String RECEIVED = TransportMetrics.RECEIVED;
-  static final String OVERFLOW = TransportMetrics.OVERFLOW;
   static final String HANDSHAKE_FAILURES = "gossip_comm_handshake_failures_total";
 
   private final TransportMetrics common;

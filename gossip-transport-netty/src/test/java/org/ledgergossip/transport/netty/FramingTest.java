@@ -25,6 +25,7 @@ import org.ledgergossip.spi.transport.Listener;
 import org.ledgergossip.spi.transport.SendResult;
 import org.ledgergossip.spi.transport.TlsCredentials;
 import org.ledgergossip.spi.transport.TransportException;
+import org.ledgergossip.spi.transport.TransportMetrics;
 import org.ledgergossip.tck.FrameRecorder;
 
 /**
@@ -194,8 +195,8 @@ class FramingTest {
       }
       assertThat(refused).as("QUEUE_FULL results").isEqualTo(1_000);
       assertThat(c.droppedFrames()).isEqualTo(refused);
-      assertThat(registry.counter(TransportMeters.OVERFLOW).count()).isEqualTo(refused);
-      assertThat(registry.counter(TransportMeters.SENT).count()).isEqualTo(queued.size());
+      assertThat(registry.counter(TransportMetrics.OVERFLOW).count()).isEqualTo(refused);
+      assertThat(registry.counter(TransportMetrics.SENT).count()).isEqualTo(queued.size());
       assertThat(((NettyConnection) c).pendingFrames()).isLessThanOrEqualTo(16);
       // Bounded: kernel socket buffers, Netty's 1 MiB high-water mark and 16 queued frames.
       assertThat(queued.size()).isLessThan(2_000);

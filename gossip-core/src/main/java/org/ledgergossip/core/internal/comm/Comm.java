@@ -1,6 +1,7 @@
 package org.ledgergossip.core.internal.comm;
 
 import static java.util.Objects.requireNonNull;
+import static org.ledgergossip.core.internal.Arguments.positive;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.Sets;
@@ -479,13 +480,6 @@ public final class Comm {
      */
     public Comm build() {
       return new Comm(this);
-    }
-
-    private static Duration positive(Duration d, String name) {
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + d);
-      }
-      return d;
     }
   }
 }

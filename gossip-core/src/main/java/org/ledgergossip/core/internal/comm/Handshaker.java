@@ -1,6 +1,7 @@
 package org.ledgergossip.core.internal.comm;
 
 import static java.util.Objects.requireNonNull;
+import static org.ledgergossip.core.internal.Arguments.positive;
 
 import com.google.common.hash.Hashing;
 import com.google.protobuf.ByteString;
@@ -256,10 +257,7 @@ public final class Handshaker {
      * How long to wait for the remote's {@code ConnEstablish} ({@code peer.gossip.connTimeout}).
      */
     public Builder connTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("connTimeout must be positive, was " + timeout);
-      }
-      this.connTimeout = timeout;
+      this.connTimeout = positive(timeout, "connTimeout");
       return this;
     }
 

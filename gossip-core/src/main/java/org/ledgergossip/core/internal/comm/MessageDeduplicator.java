@@ -1,7 +1,7 @@
 package org.ledgergossip.core.internal.comm;
 
-import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
+import static org.ledgergossip.core.internal.Arguments.positive;
 
 import com.google.common.hash.HashCode;
 import com.google.common.hash.Hasher;
@@ -61,8 +61,8 @@ public final class MessageDeduplicator {
    * @throws IllegalArgumentException if {@code maxEntries} or {@code ttl} is not positive
    */
   public MessageDeduplicator(int maxEntries, Duration ttl, Clock clock, MeterRegistry registry) {
-    checkArgument(maxEntries > 0, "maxEntries must be positive, was %s", maxEntries);
-    checkArgument(!ttl.isNegative() && !ttl.isZero(), "ttl must be positive, was %s", ttl);
+    positive(maxEntries, "maxEntries");
+    positive(ttl, "ttl");
     this.maxEntries = maxEntries;
     this.ttlNanos = ttl.toNanos();
     this.clock = requireNonNull(clock, "clock");

@@ -1,6 +1,7 @@
 package org.ledgergossip.core.internal.emitter;
 
 import static java.util.Objects.requireNonNull;
+import static org.ledgergossip.core.internal.Arguments.positive;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -122,7 +123,7 @@ public interface BatchingEmitter<M, P> {
      * @throws IllegalArgumentException if not positive
      */
     public Builder<M, P> maxPropagationBurstSize(int size) {
-      this.burstSize = positive("maxPropagationBurstSize", size);
+      this.burstSize = positive(size, "maxPropagationBurstSize");
       return this;
     }
 
@@ -132,12 +133,7 @@ public interface BatchingEmitter<M, P> {
      * @throws IllegalArgumentException if not positive
      */
     public Builder<M, P> maxPropagationBurstLatency(Duration latency) {
-      requireNonNull(latency, "latency");
-      if (latency.isNegative() || latency.isZero()) {
-        throw new IllegalArgumentException(
-            "maxPropagationBurstLatency must be positive, was " + latency);
-      }
-      this.burstLatency = latency;
+      this.burstLatency = positive(latency, "maxPropagationBurstLatency");
       return this;
     }
 
@@ -147,7 +143,7 @@ public interface BatchingEmitter<M, P> {
      * @throws IllegalArgumentException if not positive
      */
     public Builder<M, P> propagateIterations(int iterations) {
-      this.iterations = positive("propagateIterations", iterations);
+      this.iterations = positive(iterations, "propagateIterations");
       return this;
     }
 
@@ -157,7 +153,7 @@ public interface BatchingEmitter<M, P> {
      * @throws IllegalArgumentException if not positive
      */
     public Builder<M, P> propagatePeerNum(int peers) {
-      this.peerNum = positive("propagatePeerNum", peers);
+      this.peerNum = positive(peers, "propagatePeerNum");
       return this;
     }
 
@@ -168,7 +164,7 @@ public interface BatchingEmitter<M, P> {
      * @throws IllegalArgumentException if not positive
      */
     public Builder<M, P> capacity(int capacity) {
-      this.capacity = positive("capacity", capacity);
+      this.capacity = positive(capacity, "capacity");
       return this;
     }
 
@@ -214,13 +210,6 @@ public interface BatchingEmitter<M, P> {
                 + ")");
       }
       return new DefaultBatchingEmitter<>(this, queueCapacity);
-    }
-
-    private static int positive(String what, int value) {
-      if (value <= 0) {
-        throw new IllegalArgumentException(what + " must be positive, was " + value);
-      }
-      return value;
     }
   }
 }

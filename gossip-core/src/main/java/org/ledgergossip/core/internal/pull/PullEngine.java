@@ -1,6 +1,7 @@
 package org.ledgergossip.core.internal.pull;
 
 import static java.util.Objects.requireNonNull;
+import static org.ledgergossip.core.internal.Arguments.positive;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -365,21 +366,6 @@ public final class PullEngine<P> {
      */
     public PullEngine<P> build() {
       return new PullEngine<>(this);
-    }
-
-    private static Duration positive(Duration d, String name) {
-      requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + d);
-      }
-      return d;
-    }
-
-    private static int positive(int n, String name) {
-      if (n <= 0) {
-        throw new IllegalArgumentException(name + " must be positive, was " + n);
-      }
-      return n;
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.ledgergossip.core.internal.store;
 
 import static java.util.Objects.requireNonNull;
+import static org.ledgergossip.core.internal.Arguments.positive;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -133,10 +134,7 @@ public interface MessageStore<M> {
      * @throws IllegalArgumentException if {@code maxSize} is not positive
      */
     public Builder<M> maxSize(int maxSize) {
-      if (maxSize <= 0) {
-        throw new IllegalArgumentException("maxSize must be positive, was " + maxSize);
-      }
-      this.maxSize = maxSize;
+      this.maxSize = positive(maxSize, "maxSize");
       return this;
     }
 
@@ -148,10 +146,7 @@ public interface MessageStore<M> {
      * @throws IllegalArgumentException if {@code ttl} is not positive or twice it overflows
      */
     public Builder<M> expireAfter(Duration ttl, Scheduler scheduler) {
-      requireNonNull(ttl, "ttl");
-      if (ttl.isNegative() || ttl.isZero()) {
-        throw new IllegalArgumentException("ttl must be positive, was " + ttl);
-      }
+      positive(ttl, "ttl");
       if (ttl.compareTo(MAX_TTL) > 0) {
         throw new IllegalArgumentException("ttl must be at most " + MAX_TTL + ", was " + ttl);
       }
