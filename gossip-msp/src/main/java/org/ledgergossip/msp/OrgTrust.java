@@ -293,7 +293,7 @@ final class OrgTrust {
       return false;
     }
     try {
-      cert.verify(ca.getPublicKey());
+      Ecdsa.verifyCertificate(cert, ca.getPublicKey());
       return true;
     } catch (GeneralSecurityException | RuntimeException notByThisKey) {
       return false;

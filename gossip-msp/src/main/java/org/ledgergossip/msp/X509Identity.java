@@ -30,12 +30,14 @@ final class X509Identity implements Identity {
   private final PkiId pkiId;
   private final Bytes serialized;
   private final X509Certificate certificate;
+  private final Ecdsa.VerifyingKey verifyingKey;
 
   private X509Identity(String mspId, PkiId pkiId, Bytes serialized, X509Certificate certificate) {
     this.mspId = mspId;
     this.pkiId = pkiId;
     this.serialized = serialized;
     this.certificate = certificate;
+    this.verifyingKey = Ecdsa.verifyingKey(certificate.getPublicKey());
   }
 
   /**
@@ -144,7 +146,7 @@ final class X509Identity implements Identity {
 
   @Override
   public boolean verify(byte[] message, byte[] signature) {
-    return Ecdsa.verify(certificate.getPublicKey(), message, signature);
+    return Ecdsa.verify(verifyingKey, message, signature);
   }
 
   /** A short description for messages: MSP id, subject and serial number. */

@@ -84,7 +84,7 @@ final class X509Msp implements Msp {
     this.options = options;
     this.mspDir = mspDir;
     this.local = local;
-    this.signingKey = signingKey;
+    this.signingKey = Ecdsa.signingKey(signingKey);
     this.localTls = localTls;
     this.snapshot = snapshot;
   }
