@@ -2,6 +2,8 @@ package org.ledgergossip.membership;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import com.google.common.collect.ImmutableMap;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.hyperledger.fabric.protos.gossip.AliveMessage;
 import org.hyperledger.fabric.protos.gossip.Envelope;
@@ -21,6 +24,7 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.Member;
 import org.hyperledger.fabric.protos.gossip.Secret;
 import org.hyperledger.fabric.protos.gossip.SecretEnvelope;
+import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Bytes;
 import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.api.PeerTime;
@@ -48,9 +52,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Verification</b> ({@link #verify}) refuses, with the first {@link Reason} that applies: a
  * message that is not an alive message; a malformed one (no membership, no PKI-ID, no timestamp, an
  * unparseable endpoint or secret); an identity that names another PKI-ID; a signer nobody knows; a
- * bad payload signature; a bad secret-envelope signature. Each refusal increments the Micrometer
- * counter {@value #REJECTED_COUNTER} tagged {@code reason=}{@link Reason#metricTag()}; input from
- * the network never makes {@code verify} throw.
+ * bad payload signature; a bad secret-envelope signature. A secret envelope byte-identical to the
+ * last one verified for the same PKI-ID (the peer signs it once per internal endpoint) is not
+ * verified again; the last {@value #VERIFIED_SECRETS} peers' are remembered. Each refusal
+ * increments the Micrometer counter {@value #REJECTED_COUNTER} tagged {@code reason=}{@link
+ * Reason#metricTag()}; input from the network never makes {@code verify} throw.
  *
  * <p><b>Threading.</b> Thread-safe (the MSP and the counters are); one instance serves every
  * connection. Arguments must not be null ({@link NullPointerException}); no method returns null.
@@ -62,9 +68,19 @@ public final class AliveMessages {
 
   private static final Logger log = LoggerFactory.getLogger(AliveMessages.class);
 
+  /** How many peers' last verified secret envelopes are remembered. */
+  private static final int VERIFIED_SECRETS = 10_000;
+
   private final Msp msp;
   private final ImmutableMap<Reason, Counter> rejected;
   private final Set<Reason> warned = ConcurrentHashMap.newKeySet();
+
+  /** Our signed secret envelope, re-signed only when the internal endpoint changes. */
+  private final AtomicReference<@Nullable SecretEnvelope> ownSecret = new AtomicReference<>();
+
+  /** The last secret envelope verified for each PKI-ID; a byte-identical one is not re-verified. */
+  private final Cache<PkiId, SecretEnvelope> verifiedSecrets =
+      CacheBuilder.newBuilder().maximumSize(VERIFIED_SECRETS).build();
 
   /** Why {@link #verify} refused an alive message. */
   public enum Reason {
@@ -187,17 +203,28 @@ public final class AliveMessages {
     if (self.internalEndpoint().isEmpty()) {
       return WireCodec.envelopeOf(payload, signature);
     }
+    return WireCodec.envelopeOf(payload, signature, secretEnvelope(self.internalEndpoint().get()));
+  }
+
+  /**
+   * The signed secret carrying {@code internal}. The secret holds nothing but the endpoint, so one
+   * signature serves every alive message until the endpoint changes, and receivers that verified it
+   * once need not verify it again.
+   */
+  private SecretEnvelope secretEnvelope(Endpoint internal) {
     ByteString secret =
-        Secret.newBuilder()
-            .setInternalEndpoint(self.internalEndpoint().get().toString())
-            .build()
-            .toByteString();
-    SecretEnvelope secretEnvelope =
+        Secret.newBuilder().setInternalEndpoint(internal.toString()).build().toByteString();
+    SecretEnvelope cached = ownSecret.get();
+    if (cached != null && cached.getPayload().equals(secret)) {
+      return cached;
+    }
+    SecretEnvelope signed =
         SecretEnvelope.newBuilder()
             .setPayload(secret)
             .setSignature(UnsafeByteOperations.unsafeWrap(msp.sign(secret.toByteArray())))
             .build();
-    return WireCodec.envelopeOf(payload, signature, secretEnvelope);
+    ownSecret.set(signed);
+    return signed;
   }
 
   /**
@@ -277,8 +304,9 @@ public final class AliveMessages {
       SecretEnvelope secret = envelope.getSecretEnvelope();
       if (secret.getPayload().isEmpty()
           || secret.getSignature().isEmpty()
-          || !signer.verify(
-              secret.getPayload().toByteArray(), secret.getSignature().toByteArray())) {
+          || !(secret.equals(verifiedSecrets.getIfPresent(pkiId))
+              || signer.verify(
+                  secret.getPayload().toByteArray(), secret.getSignature().toByteArray()))) {
         return reject(
             Reason.BAD_SECRET_SIGNATURE,
             "secret envelope of the alive message of " + pkiId + " has a bad signature");
@@ -290,6 +318,9 @@ public final class AliveMessages {
             Reason.MALFORMED,
             "secret of the alive message of " + pkiId + " does not parse: " + e.getMessage());
       }
+    }
+    if (envelope.hasSecretEnvelope()) {
+      verifiedSecrets.put(pkiId, envelope.getSecretEnvelope());
     }
     PeerTime time =
         new PeerTime(alive.getTimestamp().getIncNum(), alive.getTimestamp().getSeqNum());

@@ -43,21 +43,24 @@ import org.slf4j.LoggerFactory;
  * up to date with signed alive messages, membership requests and responses.
  *
  * <p><b>Protocol.</b> {@link #start()} dials every bootstrap endpoint (retried every {@code
- * reconnectInterval} until connected). On every new authenticated connection a {@code
- * MembershipRequest} carrying our signed alive message is sent; the receiver drops (and counts in
- * {@value #SPOOFED_COUNTER}) a request whose alive message names another PKI-ID than the
- * connection's, otherwise learns the requester and answers with a {@code MembershipResponse} of the
- * alive and dead messages it knows, filtered by the {@link DisclosurePolicy}, plus its own. Every
- * {@code aliveTimeInterval} a new alive message (next {@code seq_num}; identity included only
- * during {@code publishCertPeriod} after start) is pushed through a {@link BatchingEmitter} to
- * {@code propagatePeerNum} random alive connected peers. A received alive message is deduplicated
- * ({@link MessageDeduplicator}) before it is verified ({@link AliveMessages#verify}), then applied
- * to the view; a fresh one (newer than any seen from its peer), whether pushed or carried by a
- * membership request or response, is forwarded as received (never re-signed), never back to the
- * peer it came from. A peer the view learns and we have no connection to is dialled at its internal
- * endpoint, else its external one; dead peers (and alive peers without a connection) are re-dialled
- * every {@code reconnectInterval}; every {@code pullInterval} a request goes to {@code pullPeerNum}
- * random alive connected peers.
+ * reconnectInterval} until connected). A {@code MembershipRequest} carrying our signed alive
+ * message goes to a bootstrap peer when a dial reaches it, to a dead peer when a re-dial reaches
+ * it, and to {@code pullPeerNum} random peers every {@code pullInterval} (as in Fabric, not on
+ * every connection: other peers are learnt from forwarded alive messages); a peer we dial because
+ * we learnt of it gets our latest alive message at once, so that it learns of us too; the receiver
+ * drops (and counts in {@value #SPOOFED_COUNTER}) a request whose alive message names another
+ * PKI-ID than the connection's, otherwise learns the requester and answers with a {@code
+ * MembershipResponse} of the alive and dead messages it knows, filtered by the {@link
+ * DisclosurePolicy}, plus its own. Every {@code aliveTimeInterval} a new alive message (next {@code
+ * seq_num}; identity included only during {@code publishCertPeriod} after start) is pushed through
+ * a {@link BatchingEmitter} to {@code propagatePeerNum} random alive connected peers. A received
+ * alive message is deduplicated ({@link MessageDeduplicator}) before it is verified ({@link
+ * AliveMessages#verify}), then applied to the view; a fresh one (newer than any seen from its
+ * peer), whether pushed or carried by a membership request or response, is forwarded as received
+ * (never re-signed), never back to the peer it came from. A peer the view learns and we have no
+ * connection to is dialled at its internal endpoint, else its external one; dead peers (and alive
+ * peers without a connection) are re-dialled every {@code reconnectInterval}; every {@code
+ * pullInterval} a request goes to {@code pullPeerNum} random alive connected peers.
  *
  * <p><b>Limits.</b> Dead messages of a response only teach peers the view does not know yet (they
  * join and are marked dead at once). There is no identity pull: after {@code publishCertPeriod} a
@@ -143,7 +146,7 @@ public final class Discovery implements AutoCloseable {
     Set<Endpoint> own = new HashSet<>();
     external.ifPresent(own::add);
     internal.ifPresent(own::add);
-    this.dialer = new PeerDialer(comm, own, bootstrap, this::running);
+    this.dialer = new PeerDialer(comm, own, bootstrap, this::running, this::introduce, this::greet);
     this.codec =
         b.codec != null ? b.codec : new WireCodec(WireCodec.DEFAULT_MAX_FRAME_SIZE, registry);
     this.ownsView = b.view == null;
@@ -303,6 +306,17 @@ public final class Discovery implements AutoCloseable {
       }
     }
     peers.subList(0, n).forEach(exchange::sendRequest);
+  }
+
+  private void introduce(PkiId peer) {
+    exchange.sendRequest(peer);
+  }
+
+  private void greet(PkiId peer) {
+    Envelope alive = ownAlive;
+    if (alive != null) {
+      encode(alive).ifPresent(frame -> comm.send(frame, peer));
+    }
   }
 
   private void reconnect() {

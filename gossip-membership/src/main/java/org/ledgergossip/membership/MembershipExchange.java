@@ -31,15 +31,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The membership request/response exchange of {@link Discovery}. A request (sent on every new
- * authenticated connection and by the periodic pull) carries our signed alive message. A received
- * request whose alive message names another PKI-ID than the connection's is dropped and counted in
- * {@value Discovery#SPOOFED_COUNTER}; otherwise its alive message goes to the {@link AliveIntake}
- * and the response lists our own alive message and the latest alive and dead messages the {@link
- * DisclosurePolicy} lets us tell the requester. The alive messages of a response go to the intake
- * as alive, its dead ones as dead. Both messages are unsigned {@code GossipMessage}s tagged {@code
- * EMPTY}; the embedded envelopes keep their signatures. Embedded envelopes that do not decode are
- * counted in {@value Discovery#MALFORMED_COUNTER}.
+ * The membership request/response exchange of {@link Discovery}. A request (sent to a bootstrap
+ * peer or a dead peer when a dial reaches it, and by the periodic pull) carries our signed alive
+ * message. A received request whose alive message names another PKI-ID than the connection's is
+ * dropped and counted in {@value Discovery#SPOOFED_COUNTER}; otherwise its alive message goes to
+ * the {@link AliveIntake} and the response lists our own alive message and the latest alive and
+ * dead messages the {@link DisclosurePolicy} lets us tell the requester. The alive messages of a
+ * response go to the intake as alive, its dead ones as dead. Both messages are unsigned {@code
+ * GossipMessage}s tagged {@code EMPTY}; the embedded envelopes keep their signatures. Embedded
+ * envelopes that do not decode are counted in {@value Discovery#MALFORMED_COUNTER}.
  *
  * <p>Thread-safe; arguments must not be null.
  */
@@ -96,12 +96,17 @@ final class MembershipExchange {
             .register(registry);
   }
 
-  /** A comm connection listener: a new authenticated connection gets a request. */
+  /**
+   * A comm connection listener: remembers the identity each new authenticated connection proved. No
+   * request is sent here: as in Fabric, requests go to bootstrap and anchor peers when dialled, to
+   * dead peers that answer again, and to a few random peers every {@code pullInterval}; every other
+   * peer is learnt from forwarded alive messages. (A request on every connection makes a join cost
+   * O(N²) responses of O(N) envelopes.)
+   */
   void onConnection(ConnectionEvent event) {
     AuthenticatedPeer peer = event.peer();
     if (event.type() == ConnectionEvent.Type.OPENED && !peer.probe() && running.getAsBoolean()) {
       intake.authenticated(peer);
-      sendRequest(peer.pkiId());
     }
   }
 
