@@ -8,7 +8,9 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,22 +44,25 @@ import org.slf4j.LoggerFactory;
  * Fabric's discovery protocol over a {@link Comm}: it keeps a {@link MembershipView} of the network
  * up to date with signed alive messages, membership requests and responses.
  *
- * <p><b>Protocol.</b> {@link #start()} dials every bootstrap endpoint (retried every {@code
- * reconnectInterval} until connected). On every new authenticated connection a {@code
- * MembershipRequest} carrying our signed alive message is sent; the receiver drops (and counts in
- * {@value #SPOOFED_COUNTER}) a request whose alive message names another PKI-ID than the
+ * <p><b>Protocol.</b> {@link #start()} probes every bootstrap endpoint and anchor peer, then
+ * connects to those of the right organisation (see {@link PeerDialer}: a bootstrap peer of another
+ * organisation is refused; a foreign anchor peer is skipped by a peer without external endpoint),
+ * retried every {@code reconnectInterval} until connected. On every new authenticated connection a
+ * {@code MembershipRequest} carrying our signed alive message is sent; the receiver drops (and
+ * counts in {@value #SPOOFED_COUNTER}) a request whose alive message names another PKI-ID than the
  * connection's, otherwise learns the requester and answers with a {@code MembershipResponse} of the
  * alive and dead messages it knows, filtered by the {@link DisclosurePolicy}, plus its own. Every
  * {@code aliveTimeInterval} a new alive message (next {@code seq_num}; identity included only
  * during {@code publishCertPeriod} after start) is pushed through a {@link BatchingEmitter} to
- * {@code propagatePeerNum} random alive connected peers. A received alive message is deduplicated
- * ({@link MessageDeduplicator}) before it is verified ({@link AliveMessages#verify}), then applied
- * to the view; a fresh one (newer than any seen from its peer), whether pushed or carried by a
- * membership request or response, is forwarded as received (never re-signed), never back to the
- * peer it came from. A peer the view learns and we have no connection to is dialled at its internal
- * endpoint, else its external one; dead peers (and alive peers without a connection) are re-dialled
- * every {@code reconnectInterval}; every {@code pullInterval} a request goes to {@code pullPeerNum}
- * random alive connected peers.
+ * {@code propagatePeerNum} random alive connected peers that {@link DisclosurePolicy#decideForward}
+ * allows (secret envelope stripped for other organisations). A received alive message is
+ * deduplicated ({@link MessageDeduplicator}) before it is verified ({@link AliveMessages#verify}),
+ * then applied to the view; a fresh one (newer than any seen from its peer), whether pushed or
+ * carried by a membership request or response, is forwarded as received (never re-signed), never
+ * back to the peer it came from. A peer the view learns and we have no connection to is dialled at
+ * its internal endpoint, else its external one; dead peers (and alive peers without a connection)
+ * are re-dialled every {@code reconnectInterval}; every {@code pullInterval} a request goes to
+ * {@code pullPeerNum} random alive connected peers.
  *
  * <p><b>Limits.</b> Dead messages of a response only teach peers the view does not know yet (they
  * join and are marked dead at once). There is no identity pull: after {@code publishCertPeriod} a
@@ -94,7 +99,7 @@ public final class Discovery implements AutoCloseable {
   private final GossipConfig config;
   private final WireCodec codec;
   private final AliveMessages aliveMessages;
-  private final BatchingEmitter<byte[], PkiId> emitter;
+  private final BatchingEmitter<AliveEmission, PkiId> emitter;
   private final AliveIntake intake;
   private final MembershipExchange exchange;
   private final RandomGenerator random;
@@ -103,6 +108,7 @@ public final class Discovery implements AutoCloseable {
   private final PeerDialer dialer;
 
   private final AtomicLong seq = new AtomicLong();
+  private volatile Bytes metadata;
   private volatile @Nullable Envelope ownAlive;
   private volatile long startNanos;
 
@@ -143,7 +149,10 @@ public final class Discovery implements AutoCloseable {
     Set<Endpoint> own = new HashSet<>();
     external.ifPresent(own::add);
     internal.ifPresent(own::add);
-    this.dialer = new PeerDialer(comm, own, bootstrap, this::running);
+    this.metadata = b.metadata;
+    this.dialer =
+        new PeerDialer(
+            comm, own, bootstrap, selfMember.mspId(), external.isPresent(), this::running);
     this.codec =
         b.codec != null ? b.codec : new WireCodec(WireCodec.DEFAULT_MAX_FRAME_SIZE, registry);
     this.ownsView = b.view == null;
@@ -158,9 +167,11 @@ public final class Discovery implements AutoCloseable {
                 .neverPurge(Set.copyOf(bootstrap))
                 .self(self)
                 .build();
+    b.anchors.forEach(
+        (mspId, endpoints) -> view.addNeverPurge(dialer.addAnchors(mspId, endpoints)));
     this.aliveMessages = new AliveMessages(msp, registry);
     this.emitter =
-        BatchingEmitter.<byte[], PkiId>builder(m -> connectedAlive(), this::emit, scheduler)
+        BatchingEmitter.<AliveEmission, PkiId>builder(this::pushTargets, this::emit, scheduler)
             .config(config)
             .random(new SplittableRandom(random.nextLong()))
             .meterRegistry(registry)
@@ -211,6 +222,7 @@ public final class Discovery implements AutoCloseable {
       timers.add(scheduler.scheduleAtFixedRate(this::reconnect, reconnect, reconnect));
     }
     dialer.dialBootstrap();
+    dialer.dialAnchors();
   }
 
   /** Stops the timers, the emitter and the subscriptions (and the view, if built here). */
@@ -251,6 +263,34 @@ public final class Discovery implements AutoCloseable {
     return self;
   }
 
+  /**
+   * Changes the metadata of our alive messages: the next one signed (every {@code
+   * aliveTimeInterval}) carries it, and peers that see it report {@link
+   * org.ledgergossip.api.MembershipEvent.Type#UPDATED}.
+   */
+  public void updateMetadata(Bytes metadata) {
+    this.metadata = requireNonNull(metadata, "metadata");
+  }
+
+  /** The metadata our alive messages carry (the latest given to {@link #updateMetadata}). */
+  public Bytes metadata() {
+    return metadata;
+  }
+
+  /**
+   * Adds anchor peers of organisation {@code mspId} (as a channel's configuration names them): each
+   * is probed and, if the peer answering there is of {@code mspId}, connected to and sent a
+   * membership request; unconnected ones are dialled again every {@code reconnectInterval}, and
+   * none is ever purged from the view. Anchor peers of another organisation are skipped if we have
+   * no external endpoint (a peer without one stays invisible to other organisations). May be called
+   * before or after {@link #start()}, from any thread; endpoints already added are ignored.
+   */
+  public void addAnchorPeers(String mspId, Collection<Endpoint> endpoints) {
+    requireNonNull(mspId, "mspId");
+    List<Endpoint> copy = List.copyOf(endpoints);
+    view.addNeverPurge(dialer.addAnchors(mspId, copy));
+  }
+
   private boolean running() {
     synchronized (lock) {
       return state == State.RUNNING;
@@ -267,7 +307,7 @@ public final class Discovery implements AutoCloseable {
             self,
             selfMember.externalEndpoint(),
             selfMember.internalEndpoint(),
-            selfMember.metadata(),
+            metadata,
             new PeerTime(selfMember.lastSeen().incNum(), seq.incrementAndGet()),
             withIdentity ? Optional.of(msp.localIdentity().serialized()) : Optional.empty());
     return aliveMessages.sign(record);
@@ -279,7 +319,16 @@ public final class Discovery implements AutoCloseable {
     }
     Envelope envelope = signAlive();
     ownAlive = envelope;
-    encode(envelope).ifPresent(frame -> emitter.add(frame, null));
+    encode(envelope)
+        .ifPresent(
+            frame ->
+                emitter.add(
+                    new AliveEmission(
+                        frame,
+                        envelope,
+                        selfMember.mspId(),
+                        selfMember.externalEndpoint().isPresent()),
+                    null));
   }
 
   private void onAlive(ReceivedMessage m) {
@@ -323,8 +372,39 @@ public final class Discovery implements AutoCloseable {
     return out;
   }
 
-  private void emit(Map<PkiId, List<byte[]>> byDestination) {
-    byDestination.forEach((peer, frames) -> frames.forEach(frame -> comm.send(frame, peer)));
+  /**
+   * The alive connected peers {@code m} may be pushed to ({@link DisclosurePolicy#decideForward}).
+   */
+  private List<PkiId> pushTargets(AliveEmission m) {
+    List<PkiId> out = new ArrayList<>();
+    for (Member member : view.alive()) {
+      if (forwarding(m, member).mayDisclose() && comm.connection(member.pkiId()).isPresent()) {
+        out.add(member.pkiId());
+      }
+    }
+    return out;
+  }
+
+  private DisclosurePolicy.Disclosure forwarding(AliveEmission m, Member to) {
+    return DisclosurePolicy.decideForward(
+        selfMember.mspId(),
+        m.aboutMspId(),
+        m.aboutHasExternalEndpoint(),
+        to.mspId(),
+        to.externalEndpoint().isPresent());
+  }
+
+  private void emit(Map<PkiId, List<AliveEmission>> byDestination) {
+    byDestination.forEach(
+        (peer, messages) -> {
+          Optional<Member> to = view.member(peer);
+          if (to.isEmpty()) {
+            return;
+          }
+          for (AliveEmission m : messages) {
+            m.frameFor(forwarding(m, to.get()), codec).ifPresent(frame -> comm.send(frame, peer));
+          }
+        });
   }
 
   private Optional<byte[]> encode(Envelope envelope) {
@@ -356,6 +436,7 @@ public final class Discovery implements AutoCloseable {
     private Bytes metadata = Bytes.EMPTY;
     private long incNum;
     private @Nullable List<Endpoint> bootstrap;
+    private final Map<String, List<Endpoint>> anchors = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -450,6 +531,17 @@ public final class Discovery implements AutoCloseable {
     @CanIgnoreReturnValue
     public Builder bootstrap(List<Endpoint> endpoints) {
       this.bootstrap = List.copyOf(endpoints);
+      return this;
+    }
+
+    /**
+     * Anchor peers of organisation {@code mspId}, dialled on start and never purged (see {@link
+     * Discovery#addAnchorPeers}); may be called once per organisation, a second call for the same
+     * one replaces its list (default none).
+     */
+    @CanIgnoreReturnValue
+    public Builder anchorPeers(String mspId, List<Endpoint> endpoints) {
+      this.anchors.put(requireNonNull(mspId, "mspId"), List.copyOf(endpoints));
       return this;
     }
 

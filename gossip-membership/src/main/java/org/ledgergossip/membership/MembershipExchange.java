@@ -105,12 +105,22 @@ final class MembershipExchange {
     }
   }
 
-  /** Sends a membership request to {@code peer}, if we have signed an alive message yet. */
+  /**
+   * Sends a membership request to {@code peer}, if we have signed an alive message yet and {@code
+   * peer} is connected; to a peer of another organisation, our alive message goes without its
+   * secret envelope (internal endpoints never leave the organisation).
+   */
   void sendRequest(PkiId peer) {
     Envelope alive = ownAlive.get();
-    if (alive != null) {
-      frame(request(nonces.incrementAndGet(), alive)).ifPresent(f -> comm.send(f, peer));
+    Optional<AuthenticatedPeer> connected = comm.connection(peer);
+    if (alive == null || connected.isEmpty()) {
+      return;
     }
+    if (DisclosurePolicy.mustStripSecret(self.mspId(), connected.get().identity().mspId())) {
+      alive =
+          DisclosurePolicy.apply(DisclosurePolicy.Disclosure.DISCLOSE_WITHOUT_SECRET, alive).get();
+    }
+    frame(request(nonces.incrementAndGet(), alive)).ifPresent(f -> comm.send(f, peer));
   }
 
   /** Handles a received membership request (see the class documentation). */
