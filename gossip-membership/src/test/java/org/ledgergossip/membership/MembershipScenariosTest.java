@@ -235,8 +235,9 @@ class MembershipScenariosTest {
     Duration took = Duration.between(killed, net.time.now());
     System.out.println("dead peer purged everywhere " + took + " after its kill (virtual)");
     assertThat(purged).isTrue();
+    // A survivor that missed the victim's last push gets it at its next pull (see DiscoveryTest).
     assertThat(took)
-        .isLessThanOrEqualTo(purge.plus(DiscoveryFixture.CHECK))
+        .isLessThanOrEqualTo(purge.plus(DiscoveryFixture.CHECK).plus(DiscoveryFixture.PULL))
         .isGreaterThan(purge.minus(DiscoveryFixture.PULL).minus(DiscoveryFixture.ALIVE));
 
     net.time.advanceBy(purge.multipliedBy(2));
