@@ -170,8 +170,9 @@ public final class Discovery implements AutoCloseable {
     b.anchors.forEach(
         (mspId, endpoints) -> view.addNeverPurge(dialer.addAnchors(mspId, endpoints)));
     this.aliveMessages = new AliveMessages(msp, registry);
+    AlivePush push = new AlivePush(comm, view, codec, selfMember.mspId());
     this.emitter =
-        BatchingEmitter.<AliveEmission, PkiId>builder(this::pushTargets, this::emit, scheduler)
+        BatchingEmitter.<AliveEmission, PkiId>builder(push::targets, push::emit, scheduler)
             .config(config)
             .random(new SplittableRandom(random.nextLong()))
             .meterRegistry(registry)
@@ -370,41 +371,6 @@ public final class Discovery implements AutoCloseable {
       }
     }
     return out;
-  }
-
-  /**
-   * The alive connected peers {@code m} may be pushed to ({@link DisclosurePolicy#decideForward}).
-   */
-  private List<PkiId> pushTargets(AliveEmission m) {
-    List<PkiId> out = new ArrayList<>();
-    for (Member member : view.alive()) {
-      if (forwarding(m, member).mayDisclose() && comm.connection(member.pkiId()).isPresent()) {
-        out.add(member.pkiId());
-      }
-    }
-    return out;
-  }
-
-  private DisclosurePolicy.Disclosure forwarding(AliveEmission m, Member to) {
-    return DisclosurePolicy.decideForward(
-        selfMember.mspId(),
-        m.aboutMspId(),
-        m.aboutHasExternalEndpoint(),
-        to.mspId(),
-        to.externalEndpoint().isPresent());
-  }
-
-  private void emit(Map<PkiId, List<AliveEmission>> byDestination) {
-    byDestination.forEach(
-        (peer, messages) -> {
-          Optional<Member> to = view.member(peer);
-          if (to.isEmpty()) {
-            return;
-          }
-          for (AliveEmission m : messages) {
-            m.frameFor(forwarding(m, to.get()), codec).ifPresent(frame -> comm.send(frame, peer));
-          }
-        });
   }
 
   private Optional<byte[]> encode(Envelope envelope) {
