@@ -25,7 +25,8 @@ import org.ledgergossip.spi.msp.Identity;
  * the signer known from an earlier message or a handshake, or introduced by the identity carried),
  * then applied to the {@link MembershipView}; a fresh one is kept as the peer's latest envelope
  * (for membership responses) and forwarded, as received, through the emitter to all but the peer it
- * came from. Refusals are counted by the deduplicator and by {@link AliveMessages}.
+ * came from (to the peers {@link DisclosurePolicy#decideForward} allows). Refusals are counted by
+ * the deduplicator and by {@link AliveMessages}.
  *
  * <p>Thread-safe (concurrent maps; the collaborators are thread-safe). Arguments must not be null.
  */
@@ -40,7 +41,7 @@ final class AliveIntake {
   private final MessageDeduplicator dedup;
   private final AliveMessages aliveMessages;
   private final MembershipView view;
-  private final BatchingEmitter<byte[], PkiId> emitter;
+  private final BatchingEmitter<AliveEmission, PkiId> emitter;
   private final Map<PkiId, Envelope> latest = new ConcurrentHashMap<>();
   private final Map<PkiId, Identity> identities = new ConcurrentHashMap<>();
 
@@ -49,7 +50,7 @@ final class AliveIntake {
       MessageDeduplicator dedup,
       AliveMessages aliveMessages,
       MembershipView view,
-      BatchingEmitter<byte[], PkiId> emitter) {
+      BatchingEmitter<AliveEmission, PkiId> emitter) {
     this.comm = requireNonNull(comm, "comm");
     this.self = comm.self();
     this.dedup = requireNonNull(dedup, "dedup");
@@ -80,7 +81,13 @@ final class AliveIntake {
     Outcome outcome = view.onAlive(record.get(), mspOf(record.get().pkiId()));
     if (FRESH.contains(outcome)) {
       latest.put(record.get().pkiId(), received.envelope());
-      emitter.add(received.frame().toByteArray(), from);
+      emitter.add(
+          new AliveEmission(
+              received.frame().toByteArray(),
+              received.envelope(),
+              mspOf(record.get().pkiId()),
+              record.get().externalEndpoint().isPresent()),
+          from);
     }
   }
 

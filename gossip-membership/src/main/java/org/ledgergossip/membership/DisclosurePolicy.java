@@ -82,6 +82,60 @@ public final class DisclosurePolicy {
   }
 
   /**
+   * Decides whether an alive message may be pushed (forwarded, or our own published) to a remote
+   * peer, as Fabric's {@code peersByOriginOrgPolicy} and {@code sendAndFilterSecrets} do, with the
+   * invisibility rule of {@link #decide} added:
+   *
+   * <ul>
+   *   <li>a message about a peer of our organisation goes to every peer of our organisation (secret
+   *       envelope included), and to a peer of another organisation only if both it and the peer
+   *       the message is about have an external endpoint (secret envelope stripped);
+   *   <li>a message about a peer of another organisation X goes only to peers of X or of our
+   *       organisation that have an external endpoint, and only if X's peer has one too (a peer
+   *       without one learns of no foreign peer; secret envelope stripped outside our
+   *       organisation).
+   * </ul>
+   *
+   * <p>Unlike {@link #decide} (membership responses), a foreign peer's message may be pushed to our
+   * own organisation: that is how a peer learns the foreign peers an anchor peer of its own
+   * organisation met. An empty organisation name means "unknown" and withholds the message.
+   *
+   * @param selfMspId this peer's organisation
+   * @param aboutMspId the organisation of the peer X the alive message is about; empty if unknown
+   * @param aboutHasExternalEndpoint whether X's alive message has an external endpoint
+   * @param remoteMspId the organisation of the remote peer R; empty if unknown
+   * @param remoteHasExternalEndpoint whether R has an external endpoint
+   */
+  public static Disclosure decideForward(
+      String selfMspId,
+      String aboutMspId,
+      boolean aboutHasExternalEndpoint,
+      String remoteMspId,
+      boolean remoteHasExternalEndpoint) {
+    requireNonNull(selfMspId, "selfMspId");
+    requireNonNull(aboutMspId, "aboutMspId");
+    requireNonNull(remoteMspId, "remoteMspId");
+    if (aboutMspId.isEmpty() || remoteMspId.isEmpty()) {
+      return Disclosure.WITHHOLD;
+    }
+    boolean remoteInMyOrg = remoteMspId.equals(selfMspId);
+    if (aboutMspId.equals(selfMspId)) {
+      if (remoteInMyOrg) {
+        return Disclosure.DISCLOSE;
+      }
+      return aboutHasExternalEndpoint && remoteHasExternalEndpoint
+          ? Disclosure.DISCLOSE_WITHOUT_SECRET
+          : Disclosure.WITHHOLD;
+    }
+    if (!(remoteInMyOrg || remoteMspId.equals(aboutMspId))
+        || !aboutHasExternalEndpoint
+        || !remoteHasExternalEndpoint) {
+      return Disclosure.WITHHOLD;
+    }
+    return remoteInMyOrg ? Disclosure.DISCLOSE : Disclosure.DISCLOSE_WITHOUT_SECRET;
+  }
+
+  /**
    * Decides what to tell {@code remote} about {@code about}, from their MSP ids and external
    * endpoints.
    */

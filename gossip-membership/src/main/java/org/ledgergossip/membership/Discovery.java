@@ -8,7 +8,9 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,25 +44,28 @@ import org.slf4j.LoggerFactory;
  * Fabric's discovery protocol over a {@link Comm}: it keeps a {@link MembershipView} of the network
  * up to date with signed alive messages, membership requests and responses.
  *
- * <p><b>Protocol.</b> {@link #start()} dials every bootstrap endpoint (retried every {@code
- * reconnectInterval} until connected). A {@code MembershipRequest} carrying our signed alive
- * message goes to a bootstrap peer when a dial reaches it, to a dead peer when a re-dial reaches
- * it, and to {@code pullPeerNum} random peers every {@code pullInterval} (as in Fabric, not on
- * every connection: other peers are learnt from forwarded alive messages); a peer we dial because
- * we learnt of it gets our latest alive message at once, so that it learns of us too; the receiver
- * drops (and counts in {@value #SPOOFED_COUNTER}) a request whose alive message names another
- * PKI-ID than the connection's, otherwise learns the requester and answers with a {@code
- * MembershipResponse} of the alive and dead messages it knows, filtered by the {@link
- * DisclosurePolicy}, plus its own. Every {@code aliveTimeInterval} a new alive message (next {@code
- * seq_num}; identity included only during {@code publishCertPeriod} after start) is pushed through
- * a {@link BatchingEmitter} to {@code propagatePeerNum} random alive connected peers. A received
- * alive message is deduplicated ({@link MessageDeduplicator}) before it is verified ({@link
- * AliveMessages#verify}), then applied to the view; a fresh one (newer than any seen from its
- * peer), whether pushed or carried by a membership request or response, is forwarded as received
- * (never re-signed), never back to the peer it came from. A peer the view learns and we have no
- * connection to is dialled at its internal endpoint, else its external one; dead peers (and alive
- * peers without a connection) are re-dialled every {@code reconnectInterval}; every {@code
- * pullInterval} a request goes to {@code pullPeerNum} random alive connected peers.
+ * <p><b>Protocol.</b> {@link #start()} probes every bootstrap endpoint and anchor peer, then
+ * connects to those of the right organisation (see {@link PeerDialer}: a bootstrap peer of another
+ * organisation is refused; a foreign anchor peer is skipped by a peer without external endpoint),
+ * retried every {@code reconnectInterval} until connected. A {@code MembershipRequest} carrying our
+ * signed alive message goes to a bootstrap or anchor peer when a dial reaches it, to a dead peer
+ * when a re-dial reaches it, and to {@code pullPeerNum} random peers every {@code pullInterval} (as
+ * in Fabric, not on every connection: other peers are learnt from forwarded alive messages); a peer
+ * we dial because we learnt of it gets our latest alive message at once (as the disclosure policy
+ * allows), so that it learns of us too. The receiver of a request drops (and counts in {@value
+ * #SPOOFED_COUNTER}) one whose alive message names another PKI-ID than the connection's, otherwise
+ * learns the requester and answers with a {@code MembershipResponse} of the alive and dead messages
+ * it knows, filtered by the {@link DisclosurePolicy}, plus its own. Every {@code aliveTimeInterval}
+ * a new alive message (next {@code seq_num}; identity included only during {@code
+ * publishCertPeriod} after start) is pushed through a {@link BatchingEmitter} to {@code
+ * propagatePeerNum} random alive connected peers that {@link DisclosurePolicy#decideForward} allows
+ * (secret envelope stripped for other organisations). A received alive message is deduplicated
+ * ({@link MessageDeduplicator}) before it is verified ({@link AliveMessages#verify}), then applied
+ * to the view; a fresh one (newer than any seen from its peer), whether pushed or carried by a
+ * membership request or response, is forwarded as received (never re-signed), never back to the
+ * peer it came from. A peer the view learns and we have no connection to is dialled at its internal
+ * endpoint, else its external one; dead peers (and alive peers without a connection) are re-dialled
+ * every {@code reconnectInterval}.
  *
  * <p><b>Limits.</b> Dead messages of a response only teach peers the view does not know yet (they
  * join and are marked dead at once). There is no identity pull: after {@code publishCertPeriod} a
@@ -97,7 +102,7 @@ public final class Discovery implements AutoCloseable {
   private final GossipConfig config;
   private final WireCodec codec;
   private final AliveMessages aliveMessages;
-  private final BatchingEmitter<byte[], PkiId> emitter;
+  private final BatchingEmitter<AliveEmission, PkiId> emitter;
   private final AliveIntake intake;
   private final MembershipExchange exchange;
   private final RandomGenerator random;
@@ -106,6 +111,7 @@ public final class Discovery implements AutoCloseable {
   private final PeerDialer dialer;
 
   private final AtomicLong seq = new AtomicLong();
+  private volatile Bytes metadata;
   private volatile @Nullable Envelope ownAlive;
   private volatile long startNanos;
 
@@ -146,7 +152,17 @@ public final class Discovery implements AutoCloseable {
     Set<Endpoint> own = new HashSet<>();
     external.ifPresent(own::add);
     internal.ifPresent(own::add);
-    this.dialer = new PeerDialer(comm, own, bootstrap, this::running, this::introduce, this::greet);
+    this.metadata = b.metadata;
+    this.dialer =
+        new PeerDialer(
+            comm,
+            own,
+            bootstrap,
+            selfMember.mspId(),
+            external.isPresent(),
+            this::running,
+            this::introduce,
+            this::greet);
     this.codec =
         b.codec != null ? b.codec : new WireCodec(WireCodec.DEFAULT_MAX_FRAME_SIZE, registry);
     this.ownsView = b.view == null;
@@ -161,9 +177,12 @@ public final class Discovery implements AutoCloseable {
                 .neverPurge(Set.copyOf(bootstrap))
                 .self(self)
                 .build();
+    b.anchors.forEach(
+        (mspId, endpoints) -> view.addNeverPurge(dialer.addAnchors(mspId, endpoints)));
     this.aliveMessages = new AliveMessages(msp, registry);
+    AlivePush push = new AlivePush(comm, view, codec, selfMember.mspId());
     this.emitter =
-        BatchingEmitter.<byte[], PkiId>builder(m -> connectedAlive(), this::emit, scheduler)
+        BatchingEmitter.<AliveEmission, PkiId>builder(push::targets, push::emit, scheduler)
             .config(config)
             .random(new SplittableRandom(random.nextLong()))
             .meterRegistry(registry)
@@ -214,6 +233,7 @@ public final class Discovery implements AutoCloseable {
       timers.add(scheduler.scheduleAtFixedRate(this::reconnect, reconnect, reconnect));
     }
     dialer.dialBootstrap();
+    dialer.dialAnchors();
   }
 
   /** Stops the timers, the emitter and the subscriptions (and the view, if built here). */
@@ -254,6 +274,34 @@ public final class Discovery implements AutoCloseable {
     return self;
   }
 
+  /**
+   * Changes the metadata of our alive messages: the next one signed (every {@code
+   * aliveTimeInterval}) carries it, and peers that see it report {@link
+   * org.ledgergossip.api.MembershipEvent.Type#UPDATED}.
+   */
+  public void updateMetadata(Bytes metadata) {
+    this.metadata = requireNonNull(metadata, "metadata");
+  }
+
+  /** The metadata our alive messages carry (the latest given to {@link #updateMetadata}). */
+  public Bytes metadata() {
+    return metadata;
+  }
+
+  /**
+   * Adds anchor peers of organisation {@code mspId} (as a channel's configuration names them): each
+   * is probed and, if the peer answering there is of {@code mspId}, connected to and sent a
+   * membership request; unconnected ones are dialled again every {@code reconnectInterval}, and
+   * none is ever purged from the view. Anchor peers of another organisation are skipped if we have
+   * no external endpoint (a peer without one stays invisible to other organisations). May be called
+   * before or after {@link #start()}, from any thread; endpoints already added are ignored.
+   */
+  public void addAnchorPeers(String mspId, Collection<Endpoint> endpoints) {
+    requireNonNull(mspId, "mspId");
+    List<Endpoint> copy = List.copyOf(endpoints);
+    view.addNeverPurge(dialer.addAnchors(mspId, copy));
+  }
+
   private boolean running() {
     synchronized (lock) {
       return state == State.RUNNING;
@@ -270,7 +318,7 @@ public final class Discovery implements AutoCloseable {
             self,
             selfMember.externalEndpoint(),
             selfMember.internalEndpoint(),
-            selfMember.metadata(),
+            metadata,
             new PeerTime(selfMember.lastSeen().incNum(), seq.incrementAndGet()),
             withIdentity ? Optional.of(msp.localIdentity().serialized()) : Optional.empty());
     return aliveMessages.sign(record);
@@ -282,7 +330,16 @@ public final class Discovery implements AutoCloseable {
     }
     Envelope envelope = signAlive();
     ownAlive = envelope;
-    encode(envelope).ifPresent(frame -> emitter.add(frame, null));
+    encode(envelope)
+        .ifPresent(
+            frame ->
+                emitter.add(
+                    new AliveEmission(
+                        frame,
+                        envelope,
+                        selfMember.mspId(),
+                        selfMember.externalEndpoint().isPresent()),
+                    null));
   }
 
   private void onAlive(ReceivedMessage m) {
@@ -313,10 +370,7 @@ public final class Discovery implements AutoCloseable {
   }
 
   private void greet(PkiId peer) {
-    Envelope alive = ownAlive;
-    if (alive != null) {
-      encode(alive).ifPresent(frame -> comm.send(frame, peer));
-    }
+    exchange.sendAlive(peer);
   }
 
   private void reconnect() {
@@ -335,10 +389,6 @@ public final class Discovery implements AutoCloseable {
       }
     }
     return out;
-  }
-
-  private void emit(Map<PkiId, List<byte[]>> byDestination) {
-    byDestination.forEach((peer, frames) -> frames.forEach(frame -> comm.send(frame, peer)));
   }
 
   private Optional<byte[]> encode(Envelope envelope) {
@@ -370,6 +420,7 @@ public final class Discovery implements AutoCloseable {
     private Bytes metadata = Bytes.EMPTY;
     private long incNum;
     private @Nullable List<Endpoint> bootstrap;
+    private final Map<String, List<Endpoint>> anchors = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -464,6 +515,17 @@ public final class Discovery implements AutoCloseable {
     @CanIgnoreReturnValue
     public Builder bootstrap(List<Endpoint> endpoints) {
       this.bootstrap = List.copyOf(endpoints);
+      return this;
+    }
+
+    /**
+     * Anchor peers of organisation {@code mspId}, dialled on start and never purged (see {@link
+     * Discovery#addAnchorPeers}); may be called once per organisation, a second call for the same
+     * one replaces its list (default none).
+     */
+    @CanIgnoreReturnValue
+    public Builder anchorPeers(String mspId, List<Endpoint> endpoints) {
+      this.anchors.put(requireNonNull(mspId, "mspId"), List.copyOf(endpoints));
       return this;
     }
 

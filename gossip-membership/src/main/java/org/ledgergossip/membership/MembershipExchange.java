@@ -110,12 +110,49 @@ final class MembershipExchange {
     }
   }
 
-  /** Sends a membership request to {@code peer}, if we have signed an alive message yet. */
+  /**
+   * Sends a membership request to {@code peer}, if we have signed an alive message yet and {@code
+   * peer} is connected; to a peer of another organisation, our alive message goes without its
+   * secret envelope (internal endpoints never leave the organisation).
+   */
   void sendRequest(PkiId peer) {
     Envelope alive = ownAlive.get();
-    if (alive != null) {
-      frame(request(nonces.incrementAndGet(), alive)).ifPresent(f -> comm.send(f, peer));
+    Optional<AuthenticatedPeer> connected = comm.connection(peer);
+    if (alive == null || connected.isEmpty()) {
+      return;
     }
+    if (DisclosurePolicy.mustStripSecret(self.mspId(), connected.get().identity().mspId())) {
+      alive =
+          DisclosurePolicy.apply(DisclosurePolicy.Disclosure.DISCLOSE_WITHOUT_SECRET, alive).get();
+    }
+    frame(request(nonces.incrementAndGet(), alive)).ifPresent(f -> comm.send(f, peer));
+  }
+
+  /**
+   * Sends our latest alive message to {@code peer} (a peer we dialled because we learnt of it, so
+   * that it learns of us), as the disclosure policy allows it to be told about us: not at all to a
+   * foreign peer if either of us has no external endpoint, without the secret envelope to any
+   * foreign peer.
+   */
+  void sendAlive(PkiId peer) {
+    Envelope alive = ownAlive.get();
+    Optional<AuthenticatedPeer> connected = comm.connection(peer);
+    if (alive == null || connected.isEmpty()) {
+      return;
+    }
+    String remoteMspId = connected.get().identity().mspId();
+    boolean remoteHasExternal =
+        view.member(peer).map(m -> m.externalEndpoint().isPresent()).orElse(false);
+    DisclosurePolicy.apply(
+            DisclosurePolicy.decide(
+                self.mspId(),
+                self.mspId(),
+                self.externalEndpoint().isPresent(),
+                remoteMspId,
+                remoteHasExternal),
+            alive)
+        .flatMap(this::encoded)
+        .ifPresent(frame -> comm.send(frame, peer));
   }
 
   /** Handles a received membership request (see the class documentation). */
@@ -175,6 +212,15 @@ final class MembershipExchange {
     } catch (MalformedMessageException e) {
       malformed.increment();
       log.debug("Membership message from {}: {}", m.senderPkiId(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private Optional<byte[]> encoded(Envelope envelope) {
+    try {
+      return Optional.of(codec.encode(envelope));
+    } catch (MalformedMessageException e) {
+      log.warn("Cannot send our alive message: {}", e.getMessage());
       return Optional.empty();
     }
   }

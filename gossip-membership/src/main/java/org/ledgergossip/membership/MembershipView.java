@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.micrometer.core.instrument.Counter;
@@ -12,12 +11,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.ledgergossip.api.Endpoint;
@@ -108,7 +109,7 @@ public final class MembershipView implements AutoCloseable {
   private final long expirationNanos;
   private final long purgeNanos;
   private final int maxMembers;
-  private final ImmutableSet<Endpoint> neverPurge;
+  private final Set<Endpoint> neverPurge = ConcurrentHashMap.newKeySet();
   private final Optional<PkiId> self;
   private final Counter stale;
   private final Counter refused;
@@ -146,7 +147,7 @@ public final class MembershipView implements AutoCloseable {
     this.expirationNanos = b.aliveExpirationTimeout.toNanos();
     this.purgeNanos = b.aliveExpirationTimeout.multipliedBy(b.msgExpirationFactor).toNanos();
     this.maxMembers = b.maxMembers;
-    this.neverPurge = ImmutableSet.copyOf(b.neverPurge);
+    this.neverPurge.addAll(b.neverPurge);
     this.self = b.self;
     this.stale =
         Counter.builder(STALE_COUNTER)
@@ -196,6 +197,16 @@ public final class MembershipView implements AutoCloseable {
       check.ifPresent(Cancellable::cancel);
       check = Optional.empty();
     }
+  }
+
+  /**
+   * Adds endpoints whose peers are never purged (anchor peers learnt at run time, for example):
+   * from the next expiry check on, a dead peer with one of them as internal or external endpoint
+   * stays known as dead. Idempotent; endpoints are never removed.
+   */
+  public void addNeverPurge(Collection<Endpoint> endpoints) {
+    requireNonNull(endpoints, "endpoints")
+        .forEach(e -> neverPurge.add(requireNonNull(e, "endpoint")));
   }
 
   /**

@@ -94,6 +94,61 @@ class DisclosurePolicyTest {
     assertThat(expected.mayDisclose()).isEqualTo(expected != WITHHOLD);
   }
 
+  @ParameterizedTest(name = "push X of {0} (external {1}) to R of {2} (external {3}) -> {4}")
+  @CsvSource({
+    // X in my org: to my org with the secret; to a foreign peer only if both are external.
+    "A, true,  A, true,  DISCLOSE",
+    "A, false, A, false, DISCLOSE",
+    "A, true,  B, true,  DISCLOSE_WITHOUT_SECRET",
+    "A, true,  B, false, WITHHOLD",
+    "A, false, B, true,  WITHHOLD",
+    // X in foreign org B: to my org's external peers (unlike responses), and back to B's.
+    "B, true,  A, true,  DISCLOSE",
+    "B, true,  A, false, WITHHOLD",
+    "B, false, A, true,  WITHHOLD",
+    "B, true,  B, true,  DISCLOSE_WITHOUT_SECRET",
+    "B, true,  B, false, WITHHOLD",
+    "B, false, B, true,  WITHHOLD",
+    // Never to a third organisation.
+    "B, true,  C, true,  WITHHOLD",
+    "C, true,  B, true,  WITHHOLD",
+    // Unknown organisation (empty): withheld.
+    "'', true, A,  true, WITHHOLD",
+    "A,  true, '', true, WITHHOLD",
+  })
+  void pushTruthTable(
+      String aboutOrg,
+      boolean aboutExternal,
+      String remoteOrg,
+      boolean remoteExternal,
+      Disclosure expected) {
+    assertThat(
+            DisclosurePolicy.decideForward(
+                SELF, aboutOrg, aboutExternal, remoteOrg, remoteExternal))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void pushNeverDisclosesMoreThanTheResponsePolicyExceptForeignPeersToMyOrg() {
+    for (String about : List.of("A", "B", "C")) {
+      for (String remote : List.of("A", "B", "C")) {
+        for (boolean x : List.of(true, false)) {
+          for (boolean r : List.of(true, false)) {
+            Disclosure push = DisclosurePolicy.decideForward(SELF, about, x, remote, r);
+            Disclosure response = DisclosurePolicy.decide(SELF, about, x, remote, r);
+            if (push.mayDisclose() && !response.mayDisclose()) {
+              assertThat(remote).as("%s %s %s %s", about, x, remote, r).isEqualTo(SELF);
+              assertThat(x && r).isTrue();
+            }
+            if (push.mayDisclose() && !remote.equals(SELF)) {
+              assertThat(push).isEqualTo(DISCLOSE_WITHOUT_SECRET);
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void secretIsStrippedExactlyForRemotePeersOutsideMyOrg() {
     assertThat(DisclosurePolicy.mustStripSecret(SELF, "A")).isFalse();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.api.GossipConfig;
@@ -25,8 +26,8 @@ import org.ledgergossip.transport.inmemory.InMemoryNetwork;
 import org.ledgergossip.transport.inmemory.VirtualScheduler;
 
 /**
- * Peers of one organisation on an in-memory network with emulated TLS, in virtual time, each with a
- * comm and (optionally) a started {@link Discovery}.
+ * Peers of one or more organisations on an in-memory network with emulated TLS, in virtual time,
+ * each with a comm and (optionally) a started {@link Discovery}.
  */
 final class DiscoveryFixture implements AutoCloseable {
 
@@ -62,6 +63,11 @@ final class DiscoveryFixture implements AutoCloseable {
 
   /** One peer: its MSP, comm and, unless raw, its started discovery. */
   final class Node {
+    final int org;
+    final int index;
+    final List<Endpoint> bootstrap;
+    final boolean external;
+    final Consumer<Discovery.Builder> options;
     final Msp msp;
     final Transport transport;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -73,11 +79,32 @@ final class DiscoveryFixture implements AutoCloseable {
     final List<ReceivedMessage> received = new CopyOnWriteArrayList<>();
 
     Node(int index, List<Endpoint> bootstrap, boolean withDiscovery) throws Exception {
-      msp = new X509MspProvider().create(layout.mspOptions(1, index, time.clock()));
+      this(1, index, bootstrap, withDiscovery, true, 1, b -> {});
+    }
+
+    /**
+     * Peer {@code index} of organisation {@code org} (1-based), listening on its internal endpoint;
+     * the same endpoint is its external one if {@code external}, else it has none.
+     */
+    Node(
+        int org,
+        int index,
+        List<Endpoint> bootstrap,
+        boolean withDiscovery,
+        boolean external,
+        long incNum,
+        Consumer<Discovery.Builder> options)
+        throws Exception {
+      this.org = org;
+      this.index = index;
+      this.bootstrap = List.copyOf(bootstrap);
+      this.external = external;
+      this.options = options;
+      msp = new X509MspProvider().create(layout.mspOptions(org, index, time.clock()));
       transport =
           network.newTransport(
               TransportOptions.builder().tls(msp.tlsCredentials().orElseThrow()).build());
-      endpoint = new Endpoint(layout.peerName(1, index), 7051);
+      endpoint = new Endpoint(layout.peerName(org, index), 7051);
       comm =
           Comm.builder()
               .transport(transport)
@@ -91,20 +118,23 @@ final class DiscoveryFixture implements AutoCloseable {
       comm.start();
       id = msp.localIdentity().pkiId();
       if (withDiscovery) {
-        discovery =
+        Discovery.Builder builder =
             Discovery.builder()
                 .comm(comm)
                 .msp(msp)
                 .scheduler(time)
                 .config(config)
                 .meterRegistry(meters)
-                .random(new SplittableRandom(index))
+                .random(new SplittableRandom((org - 1) * 1000L + index + (incNum - 1) * 100_000L))
                 .codec(codec)
-                .externalEndpoint(endpoint)
                 .internalEndpoint(endpoint)
-                .incNum(1)
-                .bootstrap(bootstrap)
-                .build();
+                .incNum(incNum)
+                .bootstrap(bootstrap);
+        if (external) {
+          builder.externalEndpoint(endpoint);
+        }
+        options.accept(builder);
+        discovery = builder.build();
         discovery.start();
       } else {
         discovery = null;
@@ -137,16 +167,54 @@ final class DiscoveryFixture implements AutoCloseable {
   }
 
   DiscoveryFixture(Path dir, int peers, GossipConfig config) throws Exception {
+    this(dir, 1, peers, config);
+  }
+
+  /** {@code orgs} organisations (Org1MSP, Org2MSP, ...) of {@code peersPerOrg} peers each. */
+  DiscoveryFixture(Path dir, int orgs, int peersPerOrg, GossipConfig config) throws Exception {
     this.config = config;
     network = InMemoryNetwork.builder().name("disc-" + ++networks).scheduler(time).seed(7).build();
     layout =
         Cryptogen.generate(
-            dir, Cryptogen.Spec.builder().peersPerOrg(peers).clock(time.clock()).build());
+            dir,
+            Cryptogen.Spec.builder()
+                .orgs(orgs)
+                .peersPerOrg(peersPerOrg)
+                .clock(time.clock())
+                .build());
   }
 
   /** A peer running discovery, bootstrapping from {@code bootstrap}. */
   Node peer(int index, List<Endpoint> bootstrap) throws Exception {
     Node n = new Node(index, bootstrap, true);
+    nodes.add(n);
+    return n;
+  }
+
+  /**
+   * Peer {@code index} of organisation {@code org} running discovery (inc_num 1), with its listen
+   * endpoint as internal endpoint and, if {@code external}, as external one; {@code options} may
+   * set more of the builder (anchor peers, metadata...).
+   */
+  Node peer(
+      int org,
+      int index,
+      List<Endpoint> bootstrap,
+      boolean external,
+      Consumer<Discovery.Builder> options)
+      throws Exception {
+    Node n = new Node(org, index, bootstrap, true, external, 1, options);
+    nodes.add(n);
+    return n;
+  }
+
+  /**
+   * The same peer as the killed {@code dead} (same identity, endpoints, bootstrap and options)
+   * started again with {@code incNum}, as after a process restart.
+   */
+  Node restart(Node dead, long incNum) throws Exception {
+    Node n =
+        new Node(dead.org, dead.index, dead.bootstrap, true, dead.external, incNum, dead.options);
     nodes.add(n);
     return n;
   }
@@ -163,6 +231,7 @@ final class DiscoveryFixture implements AutoCloseable {
     n.discovery().stop();
     n.comm.stop();
     network.faults().kill(n.endpoint);
+    n.transport.close();
   }
 
   @Override

@@ -273,6 +273,19 @@ class MembershipViewTest {
   }
 
   @Test
+  void endpointsAddedToNeverPurgeAtRunTimeAreNeverPurged() {
+    Endpoint lateAnchor = new Endpoint("late-anchor", 7051);
+    view.onAlive(alive(1, 1, 1, "m", lateAnchor), "Org2MSP");
+    view.onAlive(alive(2, 1, 1), "Org1MSP");
+
+    view.addNeverPurge(List.of(lateAnchor));
+    time.advanceBy(TIMEOUT.multipliedBy(FACTOR * 10L));
+
+    assertThat(view.dead()).extracting(Member::pkiId).containsExactly(pki(1));
+    assertThat(view.member(pki(2))).isEmpty();
+  }
+
+  @Test
   void markDeadDeclaresAPeerDeadAtOnce() {
     view.onAlive(alive(1, 1, 1), "Org1MSP");
 
