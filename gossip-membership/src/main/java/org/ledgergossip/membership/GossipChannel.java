@@ -361,24 +361,7 @@ public final class GossipChannel {
   }
 
   private void onSnapshot(ReceivedMessage m) {
-    List<Envelope> elements = m.message().getStateSnapshot().getElementsList();
-    int limit = Math.min(elements.size(), ctx.maxStateInfos());
-    for (int i = 0; i < limit; i++) {
-      try {
-        ReceivedEnvelope element = ctx.codec().decodeEmbedded(elements.get(i));
-        store.offer(element, m.senderPkiId());
-      } catch (MalformedMessageException e) {
-        ctx.rejections()
-            .reject(
-                Reason.MALFORMED,
-                "channel "
-                    + name
-                    + ": snapshot element from "
-                    + m.senderPkiId()
-                    + ": "
-                    + e.getMessage());
-      }
-    }
+    store.offerSnapshot(m.message().getStateSnapshot(), m.senderPkiId(), ctx.codec());
   }
 
   private void respondSnapshot(ReceivedMessage m, String requesterOrg) {
@@ -391,11 +374,10 @@ public final class GossipChannel {
     if (mine != null && (sameOrg || ctx.selfExternal())) {
       snapshot.addElements(mine);
     }
-    for (StateInfoStore.Stored s : store.all()) {
-      if (sameOrg || !s.mspId().equals(ctx.selfOrg()) || hasExternal(s.record().pkiId())) {
-        snapshot.addElements(s.envelope());
-      }
-    }
+    // To another organisation, not the state of our organisation's peers without external endpoint.
+    snapshot.addAllElements(
+        store.disclosed(
+            s -> sameOrg || !s.mspId().equals(ctx.selfOrg()) || hasExternal(s.record().pkiId())));
     GossipMessage reply =
         GossipMessage.newBuilder()
             .setChannel(nameBytes)

@@ -5,19 +5,24 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableSet;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.StateInfoSnapshot;
 import org.ledgergossip.api.PkiId;
 import org.ledgergossip.core.internal.channel.ChannelMac;
 import org.ledgergossip.core.internal.comm.SignatureVerifier;
 import org.ledgergossip.core.internal.store.MessageStore;
 import org.ledgergossip.core.internal.store.RemovalCause;
 import org.ledgergossip.core.internal.store.ReplacementPolicy;
+import org.ledgergossip.core.internal.wire.MalformedMessageException;
 import org.ledgergossip.core.internal.wire.ReceivedEnvelope;
+import org.ledgergossip.core.internal.wire.WireCodec;
 import org.ledgergossip.membership.ChannelRejections.Reason;
 import org.ledgergossip.spi.msp.Identity;
 
@@ -46,6 +51,7 @@ final class StateInfoStore {
   private final Function<PkiId, Optional<Identity>> identities;
   private final ChannelRejections rejections;
   private final MessageStore<Stored> store;
+  private final int maxSize;
   private final Map<PkiId, Stored> latest = new ConcurrentHashMap<>();
 
   StateInfoStore(
@@ -56,6 +62,7 @@ final class StateInfoStore {
       ChannelRejections rejections,
       MeterRegistry registry,
       int maxSize) {
+    this.maxSize = maxSize;
     this.channel = requireNonNull(channel, "channel");
     this.self = requireNonNull(self, "self");
     this.orgs = requireNonNull(orgs, "orgs");
@@ -159,9 +166,33 @@ final class StateInfoStore {
     return Optional.ofNullable(latest.get(peer));
   }
 
-  /** Every state info held, oldest first. */
-  List<Stored> all() {
-    return store.messages();
+  /**
+   * Verifies and stores each element of a received snapshot (no more than the store's bound); an
+   * element that does not decode is counted as {@code MALFORMED}.
+   */
+  void offerSnapshot(StateInfoSnapshot snapshot, PkiId from, WireCodec codec) {
+    List<Envelope> elements = snapshot.getElementsList();
+    int limit = Math.min(elements.size(), maxSize);
+    for (int i = 0; i < limit; i++) {
+      try {
+        offer(codec.decodeEmbedded(elements.get(i)), from);
+      } catch (MalformedMessageException e) {
+        rejections.reject(
+            Reason.MALFORMED,
+            "channel " + channel + ": snapshot element from " + from + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** The envelopes of the state infos held that {@code which} accepts, oldest first. */
+  List<Envelope> disclosed(Predicate<Stored> which) {
+    List<Envelope> out = new ArrayList<>();
+    for (Stored s : store.messages()) {
+      if (which.test(s)) {
+        out.add(s.envelope());
+      }
+    }
+    return out;
   }
 
   /** Forgets {@code peer}'s state info. */

@@ -194,6 +194,14 @@ final class ChannelFixture implements AutoCloseable {
         Duration.ofSeconds(10));
   }
 
+  /** Stops {@code n} as if its process died. */
+  void kill(Node n) {
+    n.channels().close();
+    n.discovery.stop();
+    n.comm.stop();
+    network.faults().kill(n.endpoint);
+  }
+
   /** Connects {@code from} to {@code to} and runs the network for a second. */
   void connect(Node from, Node to) {
     java.util.concurrent.CompletableFuture<?> dialled = from.comm.connect(to.endpoint);

@@ -75,6 +75,7 @@ class GossipChannelTest {
     net = new ChannelFixture(dir, 2);
     List<Node> peers = List.of(net.peer(1, 0), net.peer(1, 1), net.peer(2, 0), net.peer(2, 1));
     assertThat(net.converge(peers)).isTrue();
+    java.time.Instant joined = net.time.now();
     for (int i = 0; i < peers.size(); i++) {
       peers.get(i).channels().join(CH, net.orgs(1, 2)).setLedgerHeight(10 + i);
     }
@@ -90,6 +91,10 @@ class GossipChannelTest {
             BOUND);
 
     assertThat(learnt).as("every peer knows the 3 others' heights").isTrue();
+    System.out.println(
+        "4 peers of 2 orgs learnt each other's ledger height in "
+            + Duration.between(joined, net.time.now())
+            + " of virtual time");
     // A later change is published at the next publishStateInfoInterval tick.
     peers.get(0).channel(CH).setLedgerHeight(42);
     assertThat(
@@ -205,6 +210,71 @@ class GossipChannelTest {
         .noneMatch(m -> m.contentCase() == ContentCase.STATE_SNAPSHOT);
     assertThat(peers.get(0).channel(CH).sendToMembers(dataFrame(peers.get(0), CH, 1)))
         .containsOnlyKeys(peers.get(1).id);
+    // The others' pull requests now reach a peer that no longer routes the channel.
+    assertThat(leaver.channels().router().droppedCount(ChannelRouter.DropReason.UNKNOWN_MAC))
+        .isPositive();
+
+    // Joining again publishes a newer state info: a member again.
+    leaver.channels().join(CH, net.orgs(1, 2));
+    assertThat(
+            net.time.runUntil(
+                () ->
+                    memberIds(peers.get(0)).contains(leaver.id)
+                        && memberIds(peers.get(1)).contains(leaver.id),
+                BOUND))
+        .isTrue();
+  }
+
+  @Test
+  void latePeerLearnsExistingMembersByPullingSnapshots() throws Exception {
+    net = new ChannelFixture(dir, 3);
+    List<Node> peers = List.of(net.peer(1, 0), net.peer(1, 1), net.peer(2, 0));
+    assertThat(net.converge(peers)).isTrue();
+    peers.get(0).channels().join(CH, net.orgs(1, 2)).setLedgerHeight(5);
+    peers.get(1).channels().join(CH, net.orgs(1, 2)).setLedgerHeight(6);
+    net.time.advanceBy(Duration.ofSeconds(5));
+    Node late = peers.get(2);
+    double snapshotsBefore =
+        late.received.stream().filter(m -> m.contentCase() == ContentCase.STATE_SNAPSHOT).count();
+
+    late.channels().join(CH, net.orgs(1, 2));
+    boolean learnt =
+        net.time.runUntil(
+            () ->
+                late.channel(CH)
+                    .ledgerHeights()
+                    .equals(Map.of(peers.get(0).id, 5L, peers.get(1).id, 6L)),
+            BOUND);
+
+    assertThat(learnt).isTrue();
+    assertThat(
+            late.received.stream()
+                .filter(m -> m.contentCase() == ContentCase.STATE_SNAPSHOT)
+                .count())
+        .isGreaterThan((long) snapshotsBefore);
+    assertThat(
+            net.time.runUntil(
+                () ->
+                    peers.get(0).channel(CH).isMember(late.id)
+                        && peers.get(1).channel(CH).isMember(late.id),
+                BOUND))
+        .isTrue();
+  }
+
+  @Test
+  void deadPeerIsNoLongerAMember() throws Exception {
+    net = new ChannelFixture(dir, 3);
+    List<Node> peers = List.of(net.peer(1, 0), net.peer(1, 1), net.peer(1, 2));
+    assertThat(net.converge(peers)).isTrue();
+    peers.forEach(p -> p.channels().join(CH, net.orgs(1)));
+    assertThat(net.time.runUntil(() -> memberIds(peers.get(0)).size() == 2, BOUND)).isTrue();
+
+    net.kill(peers.get(2));
+
+    assertThat(
+            net.time.runUntil(
+                () -> memberIds(peers.get(0)).equals(List.of(peers.get(1).id)), BOUND))
+        .isTrue();
   }
 
   @Test
