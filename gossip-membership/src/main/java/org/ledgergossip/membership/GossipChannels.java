@@ -44,7 +44,11 @@ import org.ledgergossip.spi.msp.Msp;
  */
 public final class GossipChannels implements AutoCloseable {
 
-  /** Counter of channel messages refused by a channel, tagged {@code reason}. */
+  /**
+   * Counter of channel messages refused by a channel, tagged {@code reason}: {@code
+   * sender_not_in_channel}, {@code malformed}, {@code wrong_mac}, {@code unknown_identity}, {@code
+   * org_not_in_channel}, {@code bad_signature}, {@code unhandled}.
+   */
   public static final String REJECTED_COUNTER = "gossip_channel_rejected_total";
 
   /** How many handshake identities the default identity source remembers. */

@@ -71,7 +71,7 @@ final class ChannelFixture implements AutoCloseable {
     final @Nullable GossipChannels channels;
     final List<ReceivedMessage> received = new CopyOnWriteArrayList<>();
 
-    Node(int org, int index, boolean raw) throws Exception {
+    Node(int org, int index, boolean raw, boolean external) throws Exception {
       this.org = org;
       msp = new X509MspProvider().create(layout.mspOptions(org, index, time.clock()));
       endpoint = new Endpoint(layout.peerName(org, index), 7051);
@@ -95,7 +95,7 @@ final class ChannelFixture implements AutoCloseable {
         return;
       }
       SplittableRandom random = new SplittableRandom(org * 100L + index);
-      discovery =
+      Discovery.Builder discoveryBuilder =
           Discovery.builder()
               .comm(comm)
               .msp(msp)
@@ -104,11 +104,13 @@ final class ChannelFixture implements AutoCloseable {
               .meterRegistry(meters)
               .random(random.split())
               .codec(codec)
-              .externalEndpoint(endpoint)
               .internalEndpoint(endpoint)
               .incNum(1)
-              .bootstrap(bootstrap == null ? List.of() : List.of(bootstrap))
-              .build();
+              .bootstrap(bootstrap == null ? List.of() : List.of(bootstrap));
+      if (external) {
+        discoveryBuilder.externalEndpoint(endpoint);
+      }
+      discovery = discoveryBuilder.build();
       channels =
           GossipChannels.builder()
               .comm(comm)
@@ -119,7 +121,7 @@ final class ChannelFixture implements AutoCloseable {
               .meterRegistry(meters)
               .random(random.split())
               .codec(codec)
-              .externalEndpoint(true)
+              .externalEndpoint(external)
               .incNum(1)
               .build();
       discovery.start();
@@ -163,7 +165,15 @@ final class ChannelFixture implements AutoCloseable {
 
   /** A peer of {@code org} running discovery; the first one started is everyone's bootstrap. */
   Node peer(int org, int index) throws Exception {
-    Node n = new Node(org, index, false);
+    return peer(org, index, true);
+  }
+
+  /**
+   * A peer of {@code org} running discovery, with an external endpoint or not (then invisible to
+   * other organisations); the first one started is everyone's bootstrap.
+   */
+  Node peer(int org, int index, boolean external) throws Exception {
+    Node n = new Node(org, index, false, external);
     if (bootstrap == null) {
       bootstrap = n.endpoint;
     }
@@ -173,7 +183,7 @@ final class ChannelFixture implements AutoCloseable {
 
   /** A peer of {@code org} with a comm only. */
   Node raw(int org, int index) throws Exception {
-    Node n = new Node(org, index, true);
+    Node n = new Node(org, index, true, true);
     nodes.add(n);
     return n;
   }

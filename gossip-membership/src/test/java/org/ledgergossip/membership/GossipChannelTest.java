@@ -335,6 +335,49 @@ class GossipChannelTest {
     assertThat(rejected(a, ChannelRejections.Reason.ORG_NOT_IN_CHANNEL)).isPositive();
   }
 
+  @Test
+  void stateInfoOfPeerWithoutExternalEndpointNeverReachesOtherOrgs() throws Exception {
+    net = new ChannelFixture(dir, 2);
+    Node a = net.peer(1, 0);
+    Node hidden = net.peer(1, 1, false);
+    Node foreign = net.peer(2, 0);
+    assertThat(net.converge(List.of(a, hidden))).isTrue();
+    assertThat(net.time.runUntil(() -> foreign.view().isAlive(a.id), BOUND)).isTrue();
+    List.of(a, hidden, foreign).forEach(p -> p.channels().join(CH, net.orgs(1, 2)));
+
+    assertThat(
+            net.time.runUntil(
+                () -> memberIds(a).size() == 2 && memberIds(foreign).equals(List.of(a.id)), BOUND))
+        .isTrue();
+    net.time.advanceBy(Duration.ofSeconds(5));
+
+    assertThat(memberIds(hidden)).contains(a.id);
+    assertThat(memberIds(foreign)).containsExactly(a.id);
+    // Neither pushed, forwarded nor in a snapshot: no state info of the hidden peer left Org1.
+    assertThat(stateInfosAbout(foreign, hidden.id)).isZero();
+    assertThat(stateInfosAbout(a, hidden.id)).isPositive();
+  }
+
+  /** How many state infos about {@code about} {@code n} received, alone or in snapshots. */
+  private static long stateInfosAbout(Node n, PkiId about) throws Exception {
+    ByteString id = ByteString.copyFrom(about.bytes().toByteArray());
+    long count = 0;
+    for (ReceivedMessage m : n.received) {
+      if (m.contentCase() == ContentCase.STATE_INFO
+          && m.message().getStateInfo().getPkiId().equals(id)) {
+        count++;
+      }
+      if (m.contentCase() == ContentCase.STATE_SNAPSHOT) {
+        for (Envelope e : m.message().getStateSnapshot().getElementsList()) {
+          if (GossipMessage.parseFrom(e.getPayload()).getStateInfo().getPkiId().equals(id)) {
+            count++;
+          }
+        }
+      }
+    }
+    return count;
+  }
+
   private static byte[] stateInfo(
       Node signer, PkiId about, String channel, long height, PeerTime time) throws Exception {
     Envelope e =
