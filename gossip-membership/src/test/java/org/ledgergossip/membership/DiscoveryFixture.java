@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.api.GossipConfig;
@@ -73,21 +74,30 @@ final class DiscoveryFixture implements AutoCloseable {
     final List<ReceivedMessage> received = new CopyOnWriteArrayList<>();
 
     Node(int index, List<Endpoint> bootstrap, boolean withDiscovery) throws Exception {
-      msp = new X509MspProvider().create(layout.mspOptions(1, index, time.clock()));
+      this(index, bootstrap, withDiscovery, UnaryOperator.identity(), true);
+    }
+
+    Node(
+        int index,
+        List<Endpoint> bootstrap,
+        boolean withDiscovery,
+        UnaryOperator<Msp> decorate,
+        boolean listen)
+        throws Exception {
+      msp = decorate.apply(new X509MspProvider().create(layout.mspOptions(1, index, time.clock())));
       transport =
           network.newTransport(
               TransportOptions.builder().tls(msp.tlsCredentials().orElseThrow()).build());
       endpoint = new Endpoint(layout.peerName(1, index), 7051);
-      comm =
+      Comm.Builder commBuilder =
           Comm.builder()
               .transport(transport)
-              .listen(endpoint)
               .msp(msp)
               .codec(codec)
               .scheduler(time)
               .meterRegistry(meters)
-              .tlsBinding(true)
-              .build();
+              .tlsBinding(true);
+      comm = (listen ? commBuilder.listen(endpoint) : commBuilder).build();
       comm.start();
       id = msp.localIdentity().pkiId();
       if (withDiscovery) {
@@ -147,6 +157,17 @@ final class DiscoveryFixture implements AutoCloseable {
   /** A peer running discovery, bootstrapping from {@code bootstrap}. */
   Node peer(int index, List<Endpoint> bootstrap) throws Exception {
     Node n = new Node(index, bootstrap, true);
+    nodes.add(n);
+    return n;
+  }
+
+  /**
+   * A peer running discovery whose MSP is {@code decorate}d (e.g. to sign as an identity issued for
+   * the test), and which accepts no connection unless {@code listen} (a dial-only peer).
+   */
+  Node peer(int index, List<Endpoint> bootstrap, UnaryOperator<Msp> decorate, boolean listen)
+      throws Exception {
+    Node n = new Node(index, bootstrap, true, decorate, listen);
     nodes.add(n);
     return n;
   }
