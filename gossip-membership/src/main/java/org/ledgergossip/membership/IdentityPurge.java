@@ -16,14 +16,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What {@link Discovery} does when the {@link IdentityMapper} removes a peer's identity (its
- * certificate expired, the MSP now rejects it, or it went unused), as Fabric's purge trigger in
- * {@code gossip_impl.go}: the peer's identity message leaves the identity pull, its latest alive
- * message is dropped, it is {@linkplain MembershipView#forget forgotten} by the view ({@code
- * PURGED}), and its connection is closed. Its later alive messages are refused by {@link
- * AliveIntake} for want of a valid identity, and a new handshake by the comm's MSP. Each removal is
- * counted in {@value #REMOVED_COUNTER}{@code {reason}}. The removal of this peer's own identity
- * (revoked) is only logged: there is nothing to forget.
+ * What {@link Discovery} does when the {@link IdentityMapper} removes a peer's identity, after
+ * Fabric's purge trigger in {@code gossip_impl.go}. Each removal is counted in {@value
+ * #REMOVED_COUNTER}{@code {reason}}.
+ *
+ * <ul>
+ *   <li>{@code EXPIRED} or {@code INVALID} (revoked, CA no longer trusted): the peer's identity
+ *       message leaves the identity pull, its latest alive message is dropped, its connection is
+ *       closed and the view {@linkplain MembershipView#forget forgets} it ({@code PURGED}),
+ *       bootstrap or not. Its later alive messages are refused by {@link AliveIntake} for want of a
+ *       valid identity, and its new handshakes by the comm's MSP.
+ *   <li>{@code UNUSED} (no alive message verified with it for the usage threshold, an hour by
+ *       default): only the identity message leaves the pull. Unlike Fabric the view and the
+ *       connection are left alone: nothing is wrong with the identity, the view's own expiry deals
+ *       with silent peers, and a bootstrap or anchor peer stays known as the view promises; should
+ *       the peer speak again, its identity is learnt again from its handshake or alive message.
+ *   <li>This peer's own identity (revoked or expired) is only logged: there is nothing to forget.
+ * </ul>
  *
  * <p>Thread-safe; called on the scheduler (expiry, usage purge) or on the thread that re-validates.
  */
@@ -72,6 +81,9 @@ final class IdentityPurge implements IdentityMapper.PurgeListener {
     }
     requireNonNull(removed.get(reason), "counter").increment();
     pull.forget(pkiId);
+    if (reason == PurgeReason.UNUSED) {
+      return;
+    }
     intake.forget(pkiId);
     // Close before forgetting, so that no alive message on the old connection re-adds the peer
     // between the two (AliveIntake would refuse it anyway: the mapper re-validates).

@@ -134,6 +134,27 @@ class IdentityLifecycleTest {
     s.assertStaysOutAndIsRefused();
   }
 
+  /**
+   * An identity unused for an hour leaves the mapper and the pull, but unlike an expired or revoked
+   * one it does not make the view forget the peer: a dead bootstrap peer stays known, to be
+   * dialled.
+   */
+  @Test
+  void aBootstrapPeerWhoseIdentityGoesUnusedStaysKnown() throws Exception {
+    net = new DiscoveryFixture(dir, 2);
+    Node bootstrap = net.peer(1, List.of());
+    Node peer = net.peer(0, List.of(bootstrap.endpoint));
+    assertThat(net.time.runUntil(() -> peer.view().isAlive(bootstrap.id), Duration.ofSeconds(3)))
+        .isTrue();
+    net.kill(bootstrap);
+
+    net.time.advanceBy(Duration.ofMinutes(70));
+
+    assertThat(peer.discovery().identities().contains(bootstrap.id)).isFalse();
+    assertThat(peer.count(IdentityPurge.REMOVED_COUNTER, "reason", "unused")).isEqualTo(1.0);
+    assertThat(peer.view().dead()).extracting(Member::pkiId).containsExactly(bootstrap.id);
+  }
+
   private IssuedIdentity issue(String cn, Instant notBefore, Instant notAfter) throws Exception {
     return Cryptogen.issueIdentity(
         net.layout.orgDir(1), net.layout.mspId(1), cn, notBefore, notAfter);

@@ -252,18 +252,9 @@ public final class IdentityMapper implements AutoCloseable {
   }
 
   /**
-   * The identity stored under {@code pkiId}, without marking it used (for bookkeeping such as
-   * deciding what to disclose, which must not keep an identity from being purged); empty if none.
+   * Whether an identity is stored under {@code pkiId}. Does not mark it used: bookkeeping must not
+   * keep an identity from being purged.
    */
-  public Optional<Identity> peek(PkiId pkiId) {
-    requireNonNull(pkiId, "pkiId");
-    synchronized (lock) {
-      Entry e = entries.get(pkiId);
-      return e == null ? Optional.empty() : Optional.of(e.identity);
-    }
-  }
-
-  /** Whether an identity is stored under {@code pkiId}; does not mark it used. */
   public boolean contains(PkiId pkiId) {
     requireNonNull(pkiId, "pkiId");
     synchronized (lock) {
