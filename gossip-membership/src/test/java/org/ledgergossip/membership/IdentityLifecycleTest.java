@@ -135,6 +135,43 @@ class IdentityLifecycleTest {
   }
 
   /**
+   * A peer that has not reloaded its MSP keeps the revoked peer, forwards its alive messages and
+   * offers its identity in pull rounds: the peers that did reload refuse both and stay clean.
+   */
+  @Test
+  void aRevokedPeerStaysOutWhileAPeerThatHasNotReloadedStillVouchesForIt() throws Exception {
+    net = new DiscoveryFixture(dir, 5);
+    Instant now = net.time.now();
+    IssuedIdentity doomed = issue("doomed", now.minusSeconds(60), now.plus(Duration.ofDays(30)));
+    Scenario s = scenario(doomed);
+    Node laggard = s.others.get(2);
+    List<Node> reloaded = s.others.subList(0, 2);
+    Cryptogen.revoke(net.layout.orgDir(1), doomed.certificate(), net.time.now());
+    for (Node n : reloaded) {
+      n.msp.reload();
+      assertThat(n.discovery().revalidateIdentities()).isEqualTo(1);
+    }
+
+    net.time.advanceBy(DiscoveryFixture.PULL.multipliedBy(4));
+
+    assertThat(laggard.view().isAlive(s.victim.id)).as("the laggard still trusts it").isTrue();
+    for (Node n : reloaded) {
+      assertThat(knows(n, s.victim.id)).isFalse();
+      assertThat(n.discovery().identities().contains(s.victim.id)).isFalse();
+      assertThat(n.count(AliveMessages.REJECTED_COUNTER, "reason", "unknown_identity"))
+          .as("forwarded alive messages refused")
+          .isPositive();
+    }
+    assertThat(
+            reloaded.stream()
+                .mapToDouble(
+                    n -> n.count(IdentityPull.REJECTED_COUNTER, "reason", "invalid_identity"))
+                .sum())
+        .as("the revoked identity offered by the laggard is refused when pulled")
+        .isPositive();
+  }
+
+  /**
    * An identity unused for an hour leaves the mapper and the pull, but unlike an expired or revoked
    * one it does not make the view forget the peer: a dead bootstrap peer stays known, to be
    * dialled.
