@@ -25,7 +25,10 @@ public record MembershipEvent(Type type, Member member, Instant at) {
     DEAD,
     /** A peer believed dead sent a newer alive message. */
     ALIVE_AGAIN,
-    /** Dead for {@code aliveExpirationTimeout × msgExpirationFactor}: forgotten. */
+    /**
+     * Forgotten: dead for {@code aliveExpirationTimeout × msgExpirationFactor}, or at once when its
+     * identity expired or was revoked.
+     */
     PURGED
   }
 

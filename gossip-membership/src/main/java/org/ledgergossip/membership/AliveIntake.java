@@ -14,10 +14,14 @@ import org.ledgergossip.core.internal.comm.AuthenticatedPeer;
 import org.ledgergossip.core.internal.comm.Comm;
 import org.ledgergossip.core.internal.comm.MessageDeduplicator;
 import org.ledgergossip.core.internal.emitter.BatchingEmitter;
+import org.ledgergossip.core.internal.identity.IdentityMapper;
 import org.ledgergossip.core.internal.wire.ReceivedEnvelope;
 import org.ledgergossip.membership.AliveMessages.Accepted;
 import org.ledgergossip.membership.MembershipView.Outcome;
 import org.ledgergossip.spi.msp.Identity;
+import org.ledgergossip.spi.msp.InvalidIdentityException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The receiving half of {@link Discovery}'s alive messages: each received alive envelope is
@@ -28,9 +32,17 @@ import org.ledgergossip.spi.msp.Identity;
  * came from (to the peers {@link DisclosurePolicy#decideForward} allows). Refusals are counted by
  * the deduplicator and by {@link AliveMessages}.
  *
+ * <p>Signers are looked up in the {@link IdentityMapper} (which marks them used); an identity
+ * learnt from a handshake or carried by an alive message enters the mapper only if it validates
+ * there, so a peer whose identity expired or was revoked, and was removed from the mapper, cannot
+ * come back through an old connection or a forwarded message: its alive messages are refused as
+ * {@link AliveMessages.Reason#UNKNOWN_IDENTITY}.
+ *
  * <p>Thread-safe (concurrent maps; the collaborators are thread-safe). Arguments must not be null.
  */
 final class AliveIntake {
+
+  private static final Logger log = LoggerFactory.getLogger(AliveIntake.class);
 
   private static final Set<Outcome> FRESH =
       Sets.immutableEnumSet(
@@ -43,25 +55,32 @@ final class AliveIntake {
   private final MembershipView view;
   private final BatchingEmitter<AliveEmission, PkiId> emitter;
   private final Map<PkiId, Envelope> latest = new ConcurrentHashMap<>();
-  private final Map<PkiId, Identity> identities = new ConcurrentHashMap<>();
+  private final IdentityMapper identities;
 
   AliveIntake(
       Comm comm,
       MessageDeduplicator dedup,
       AliveMessages aliveMessages,
       MembershipView view,
-      BatchingEmitter<AliveEmission, PkiId> emitter) {
+      BatchingEmitter<AliveEmission, PkiId> emitter,
+      IdentityMapper identities) {
     this.comm = requireNonNull(comm, "comm");
     this.self = comm.self();
     this.dedup = requireNonNull(dedup, "dedup");
     this.aliveMessages = requireNonNull(aliveMessages, "aliveMessages");
     this.view = requireNonNull(view, "view");
     this.emitter = requireNonNull(emitter, "emitter");
+    this.identities = requireNonNull(identities, "identities");
   }
 
   /** Remembers the identity a peer proved in its handshake. */
   void authenticated(AuthenticatedPeer peer) {
-    identities.put(peer.pkiId(), peer.identity());
+    learn(peer.pkiId(), peer.identity());
+  }
+
+  /** Drops what is kept of {@code peer} (its identity left the mapper). */
+  void forget(PkiId peer) {
+    latest.remove(peer);
   }
 
   /** The latest fresh alive envelope received from {@code peer}, or null. */
@@ -110,7 +129,10 @@ final class AliveIntake {
         || accepted.record().pkiId().equals(self)) {
       return Optional.empty();
     }
-    identities.putIfAbsent(accepted.record().pkiId(), accepted.signer());
+    PkiId peer = accepted.record().pkiId();
+    if (!identities.contains(peer) && learn(peer, accepted.signer()).isEmpty()) {
+      return Optional.empty();
+    }
     return Optional.of(accepted.record());
   }
 
@@ -119,9 +141,19 @@ final class AliveIntake {
   }
 
   private Optional<Identity> identityOf(PkiId pkiId) {
-    Identity known = identities.get(pkiId);
-    return known != null
-        ? Optional.of(known)
-        : comm.connection(pkiId).map(AuthenticatedPeer::identity);
+    Optional<Identity> known = identities.get(pkiId);
+    return known.isPresent()
+        ? known
+        : comm.connection(pkiId).flatMap(peer -> learn(peer.pkiId(), peer.identity()));
+  }
+
+  /** Puts {@code identity} into the mapper, which validates it again (expiry, revocation). */
+  private Optional<Identity> learn(PkiId pkiId, Identity identity) {
+    try {
+      return Optional.of(identities.put(pkiId, identity.serialized()));
+    } catch (InvalidIdentityException | IllegalStateException e) {
+      log.debug("Identity of {} not kept: {}", pkiId, e.getMessage());
+      return Optional.empty();
+    }
   }
 }

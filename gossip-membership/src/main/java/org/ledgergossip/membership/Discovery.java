@@ -34,6 +34,7 @@ import org.ledgergossip.core.internal.comm.MessageDeduplicator;
 import org.ledgergossip.core.internal.comm.ReceivedMessage;
 import org.ledgergossip.core.internal.comm.Subscription;
 import org.ledgergossip.core.internal.emitter.BatchingEmitter;
+import org.ledgergossip.core.internal.identity.IdentityMapper;
 import org.ledgergossip.core.internal.wire.MalformedMessageException;
 import org.ledgergossip.core.internal.wire.WireCodec;
 import org.ledgergossip.spi.msp.Msp;
@@ -67,9 +68,14 @@ import org.slf4j.LoggerFactory;
  * endpoint, else its external one; dead peers (and alive peers without a connection) are re-dialled
  * every {@code reconnectInterval}.
  *
+ * <p><b>Identities.</b> Signers are kept in an {@link IdentityMapper}; every peer's signed identity
+ * message is pulled every {@code pullInterval} ({@link IdentityPull}), so a peer that joins after
+ * {@code publishCertPeriod} still learns the others. When the mapper removes an identity (expired,
+ * or revoked: {@link Msp#reload()} then {@link #revalidateIdentities()}), the peer is forgotten
+ * everywhere and its connection closed ({@link IdentityPurge}).
+ *
  * <p><b>Limits.</b> Dead messages of a response only teach peers the view does not know yet (they
- * join and are marked dead at once). There is no identity pull: after {@code publishCertPeriod} a
- * peer learns a new peer only from an alive message carrying its identity or from a connection.
+ * join and are marked dead at once).
  *
  * <p><b>Threading.</b> Thread-safe. Handlers run on the comm's callback threads and timers on the
  * scheduler; shared state is in concurrent maps. {@link #start()} once, then {@link #stop()}.
@@ -109,6 +115,10 @@ public final class Discovery implements AutoCloseable {
   private final PkiId self;
   private final Member selfMember;
   private final PeerDialer dialer;
+  private final IdentityMapper identities;
+  private final boolean ownsIdentities;
+  private final IdentityPull identityPull;
+  private final IdentityPurge identityPurge;
 
   private final AtomicLong seq = new AtomicLong();
   private volatile Bytes metadata;
@@ -128,6 +138,9 @@ public final class Discovery implements AutoCloseable {
 
   @GuardedBy("lock")
   private @Nullable Runnable viewListener;
+
+  @GuardedBy("lock")
+  private @Nullable Runnable purgeListener;
 
   private Discovery(Builder b) {
     this.comm = requireNonNull(b.comm, "comm");
@@ -179,6 +192,9 @@ public final class Discovery implements AutoCloseable {
                 .build();
     b.anchors.forEach(
         (mspId, endpoints) -> view.addNeverPurge(dialer.addAnchors(mspId, endpoints)));
+    this.ownsIdentities = b.identities == null;
+    this.identities =
+        b.identities != null ? b.identities : IdentityMapper.builder(msp, scheduler).build();
     this.aliveMessages = new AliveMessages(msp, registry);
     AlivePush push = new AlivePush(comm, view, codec, selfMember.mspId());
     this.emitter =
@@ -195,10 +211,25 @@ public final class Discovery implements AutoCloseable {
                 100_000, config.aliveExpirationTimeout(), scheduler.clock(), registry),
             aliveMessages,
             view,
-            emitter);
+            emitter,
+            identities);
     this.exchange =
         new MembershipExchange(
             comm, codec, intake, view, selfMember, () -> ownAlive, this::running, registry);
+    this.identityPull =
+        new IdentityPull(
+            comm,
+            codec,
+            msp,
+            identities,
+            view,
+            selfMember,
+            this::connectedAlive,
+            scheduler,
+            config,
+            random,
+            registry);
+    this.identityPurge = new IdentityPurge(comm, view, intake, identityPull, registry);
   }
 
   /** A builder; comm, msp, scheduler, config, meter registry and random are required. */
@@ -222,6 +253,8 @@ public final class Discovery implements AutoCloseable {
       subscriptions.add(comm.subscribe(Comm.kindIs(ContentCase.MEM_REQ), exchange::onRequest));
       subscriptions.add(comm.subscribe(Comm.kindIs(ContentCase.MEM_RES), exchange::onResponse));
       viewListener = view.addListener(dialer::onViewEvent);
+      purgeListener = identities.addListener(identityPurge);
+      identityPull.start();
       if (ownsView) {
         view.start();
       }
@@ -251,6 +284,14 @@ public final class Discovery implements AutoCloseable {
         viewListener.run();
         viewListener = null;
       }
+      if (purgeListener != null) {
+        purgeListener.run();
+        purgeListener = null;
+      }
+    }
+    identityPull.stop();
+    if (ownsIdentities) {
+      identities.close();
     }
     emitter.stop();
     if (ownsView) {
@@ -267,6 +308,22 @@ public final class Discovery implements AutoCloseable {
   /** The view this discovery maintains. */
   public MembershipView view() {
     return view;
+  }
+
+  /** The identities of the peers this discovery knows (given to the builder, or its own). */
+  public IdentityMapper identities() {
+    return identities;
+  }
+
+  /**
+   * Validates every known identity again (call it after {@link Msp#reload()}, which applies new
+   * CRLs): a peer whose identity is now rejected is forgotten by the view and disconnected.
+   *
+   * @return how many identities were removed
+   */
+  @CanIgnoreReturnValue
+  public int revalidateIdentities() {
+    return identities.revalidateAll();
   }
 
   /** This peer's PKI-ID. */
@@ -421,8 +478,19 @@ public final class Discovery implements AutoCloseable {
     private long incNum;
     private @Nullable List<Endpoint> bootstrap;
     private final Map<String, List<Endpoint>> anchors = new LinkedHashMap<>();
+    private @Nullable IdentityMapper identities;
 
     private Builder() {}
+
+    /**
+     * The identity mapper to share with the rest of the node (which closes it); by default the
+     * discovery builds one on its MSP and scheduler and closes it on {@link Discovery#stop()}.
+     */
+    @CanIgnoreReturnValue
+    public Builder identityMapper(IdentityMapper identities) {
+      this.identities = requireNonNull(identities, "identities");
+      return this;
+    }
 
     /** The started comm messages go through. Required. */
     @CanIgnoreReturnValue

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * alive message is older than {@code aliveExpirationTimeout × msgExpirationFactor} is forgotten
  * ({@link MembershipEvent.Type#PURGED}), unless its internal or external endpoint is one of the
  * {@code neverPurge} endpoints (bootstrap peers and anchor peers): those stay known as dead, so
- * that they are still dialled. {@link #markDead} declares a peer dead at once (a send failed).
+ * that they are still dialled. {@link #markDead} declares a peer dead at once (a send failed);
+ * {@link #forget} forgets a peer at once (its identity expired or was revoked).
  *
  * <p><b>Bound.</b> At most {@code maxMembers} peers, alive or dead, are known; an alive message
  * from a new peer beyond that is refused and counted in {@value #REFUSED_COUNTER}. The gauge
@@ -297,6 +298,30 @@ public final class MembershipView implements AutoCloseable {
     }
     events.deliver();
     return changed;
+  }
+
+  /**
+   * Forgets {@code pkiId} at once, alive or dead, even a bootstrap or anchor peer: its identity
+   * expired, was revoked or was purged from the identity mapper, so nothing it says can be verified
+   * any more. Fires {@link MembershipEvent.Type#PURGED}. It comes back only as a new peer, with an
+   * alive message whose signer is known again.
+   *
+   * @return true if the peer was known
+   */
+  @CanIgnoreReturnValue
+  public boolean forget(PkiId pkiId) {
+    requireNonNull(pkiId, "pkiId");
+    boolean removed = false;
+    synchronized (lock) {
+      Entry entry = members.remove(pkiId);
+      if (entry != null) {
+        known.set(members.size());
+        enqueue(MembershipEvent.Type.PURGED, entry.member);
+        removed = true;
+      }
+    }
+    events.deliver();
+    return removed;
   }
 
   /** The peers believed alive, in the order they were first seen. */

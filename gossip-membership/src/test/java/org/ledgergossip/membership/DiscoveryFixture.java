@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.api.GossipConfig;
@@ -68,6 +69,8 @@ final class DiscoveryFixture implements AutoCloseable {
     final List<Endpoint> bootstrap;
     final boolean external;
     final Consumer<Discovery.Builder> options;
+    final UnaryOperator<Msp> decorate;
+    final boolean listen;
     final Msp msp;
     final Transport transport;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -79,12 +82,14 @@ final class DiscoveryFixture implements AutoCloseable {
     final List<ReceivedMessage> received = new CopyOnWriteArrayList<>();
 
     Node(int index, List<Endpoint> bootstrap, boolean withDiscovery) throws Exception {
-      this(1, index, bootstrap, withDiscovery, true, 1, b -> {});
+      this(1, index, bootstrap, withDiscovery, true, 1, b -> {}, UnaryOperator.identity(), true);
     }
 
     /**
-     * Peer {@code index} of organisation {@code org} (1-based), listening on its internal endpoint;
-     * the same endpoint is its external one if {@code external}, else it has none.
+     * Peer {@code index} of organisation {@code org} (1-based), listening on its internal endpoint
+     * unless not {@code listen} (a dial-only peer); the same endpoint is its external one if {@code
+     * external}, else it has none; its MSP is {@code decorate}d (e.g. to sign as an identity issued
+     * for the test).
      */
     Node(
         int org,
@@ -93,28 +98,32 @@ final class DiscoveryFixture implements AutoCloseable {
         boolean withDiscovery,
         boolean external,
         long incNum,
-        Consumer<Discovery.Builder> options)
+        Consumer<Discovery.Builder> options,
+        UnaryOperator<Msp> decorate,
+        boolean listen)
         throws Exception {
       this.org = org;
       this.index = index;
       this.bootstrap = List.copyOf(bootstrap);
       this.external = external;
       this.options = options;
-      msp = new X509MspProvider().create(layout.mspOptions(org, index, time.clock()));
+      this.decorate = decorate;
+      this.listen = listen;
+      msp =
+          decorate.apply(new X509MspProvider().create(layout.mspOptions(org, index, time.clock())));
       transport =
           network.newTransport(
               TransportOptions.builder().tls(msp.tlsCredentials().orElseThrow()).build());
       endpoint = new Endpoint(layout.peerName(org, index), 7051);
-      comm =
+      Comm.Builder commBuilder =
           Comm.builder()
               .transport(transport)
-              .listen(endpoint)
               .msp(msp)
               .codec(codec)
               .scheduler(time)
               .meterRegistry(meters)
-              .tlsBinding(true)
-              .build();
+              .tlsBinding(true);
+      comm = (listen ? commBuilder.listen(endpoint) : commBuilder).build();
       comm.start();
       id = msp.localIdentity().pkiId();
       if (withDiscovery) {
@@ -203,7 +212,8 @@ final class DiscoveryFixture implements AutoCloseable {
       boolean external,
       Consumer<Discovery.Builder> options)
       throws Exception {
-    Node n = new Node(org, index, bootstrap, true, external, 1, options);
+    Node n =
+        new Node(org, index, bootstrap, true, external, 1, options, UnaryOperator.identity(), true);
     nodes.add(n);
     return n;
   }
@@ -214,7 +224,27 @@ final class DiscoveryFixture implements AutoCloseable {
    */
   Node restart(Node dead, long incNum) throws Exception {
     Node n =
-        new Node(dead.org, dead.index, dead.bootstrap, true, dead.external, incNum, dead.options);
+        new Node(
+            dead.org,
+            dead.index,
+            dead.bootstrap,
+            true,
+            dead.external,
+            incNum,
+            dead.options,
+            dead.decorate,
+            dead.listen);
+    nodes.add(n);
+    return n;
+  }
+
+  /**
+   * A peer running discovery whose MSP is {@code decorate}d (e.g. to sign as an identity issued for
+   * the test), and which accepts no connection unless {@code listen} (a dial-only peer).
+   */
+  Node peer(int index, List<Endpoint> bootstrap, UnaryOperator<Msp> decorate, boolean listen)
+      throws Exception {
+    Node n = new Node(1, index, bootstrap, true, true, 1, b -> {}, decorate, listen);
     nodes.add(n);
     return n;
   }

@@ -302,6 +302,30 @@ class MembershipViewTest {
   }
 
   @Test
+  void forgetRemovesAPeerAtOnceEvenABootstrapPeerWithAPurgedEvent() {
+    view.onAlive(alive(1, 1, 1), "Org1MSP");
+    view.onAlive(alive(2, 1, 1, "meta", BOOTSTRAP), "Org1MSP");
+    view.markDead(pki(2));
+
+    assertThat(view.forget(pki(1))).isTrue();
+    assertThat(view.forget(pki(2))).as("never-purge does not protect a revoked peer").isTrue();
+    assertThat(view.forget(pki(3))).as("unknown").isFalse();
+
+    assertThat(view.size()).isZero();
+    assertThat(knownGauge()).isZero();
+    assertThat(view.member(pki(1))).isEmpty();
+    assertThat(eventsSoFar())
+        .containsExactly(
+            new Tuple(JOINED, pki(1)),
+            new Tuple(JOINED, pki(2)),
+            new Tuple(DEAD, pki(2)),
+            new Tuple(PURGED, pki(1)),
+            new Tuple(PURGED, pki(2)));
+    // It comes back only as a new peer.
+    assertThat(view.onAlive(alive(1, 1, 2), "Org1MSP")).isEqualTo(Outcome.JOINED);
+  }
+
+  @Test
   void newPeersBeyondTheBoundAreRefusedAndCounted() {
     view.close();
     view = newView(2);

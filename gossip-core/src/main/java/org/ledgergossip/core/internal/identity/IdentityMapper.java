@@ -1,4 +1,4 @@
-package org.ledgergossip.msp;
+package org.ledgergossip.core.internal.identity;
 
 import static java.util.Objects.requireNonNull;
 
@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The identities of the peers this peer knows, keyed by PKI-ID: Fabric's identity mapper ({@code
  * gossip/identity/identity.go}). It uses only SPI types ({@link Msp}, {@link Identity}, {@link
- * Scheduler}, {@link PkiId}), so it can move to the core.
+ * Scheduler}, {@link PkiId}), so that the core and the layers above can share one instance whatever
+ * the MSP provider.
  *
  * <ul>
  *   <li>{@link #put} validates through the {@link Msp}, refuses an identity that is expired on the
@@ -46,8 +48,10 @@ import org.slf4j.LoggerFactory;
  *       full, a new identity is refused with {@link StoreFullException} and counted.
  * </ul>
  *
- * <p>Every removal is reported to the {@linkplain Builder#listener listeners} with its reason.
- * Every refusal of {@link #put} is counted by {@link RejectReason} ({@link #rejections}).
+ * <p>Every removal is reported to the listeners (given to the {@linkplain Builder#listener builder}
+ * or {@linkplain #addListener added} later) with its reason: that is how the membership layer
+ * forgets a peer whose certificate expired or was revoked. Every refusal of {@link #put} is counted
+ * by {@link RejectReason} ({@link #rejections}).
  *
  * <p><b>Threading.</b> All methods are thread-safe. The map is guarded by one lock held only for
  * map operations; validation (expensive cryptography) runs on the caller's thread outside it.
@@ -57,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Nullability.</b> No argument may be null; no method returns null.
  */
-public final class IdentityStore implements AutoCloseable {
+public final class IdentityMapper implements AutoCloseable {
 
   /** Fabric's usage threshold: one hour. */
   public static final Duration DEFAULT_USAGE_THRESHOLD = Duration.ofHours(1);
@@ -65,7 +69,7 @@ public final class IdentityStore implements AutoCloseable {
   /** The default bound on the number of identities. */
   public static final int DEFAULT_MAX_ENTRIES = 10_000;
 
-  private static final Logger LOG = LoggerFactory.getLogger(IdentityStore.class);
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityMapper.class);
 
   /** Why an identity was removed. */
   public enum PurgeReason {
@@ -116,7 +120,7 @@ public final class IdentityStore implements AutoCloseable {
     final Identity identity;
     final boolean pinned;
     volatile long lastUsedNanos;
-    // Guarded by IdentityStore.this.lock.
+    // Guarded by IdentityMapper.this.lock.
     @Nullable Cancellable expiryTimer;
 
     Entry(Identity identity, boolean pinned, long now) {
@@ -140,13 +144,13 @@ public final class IdentityStore implements AutoCloseable {
   private final Map<PkiId, Entry> entries = new HashMap<>();
   private boolean closed;
 
-  private IdentityStore(Builder b) {
+  private IdentityMapper(Builder b) {
     this.msp = b.msp;
     this.scheduler = b.scheduler;
     this.clock = b.scheduler.clock();
     this.usageThreshold = b.usageThreshold;
     this.maxEntries = b.maxEntries;
-    this.listeners = List.copyOf(b.listeners);
+    this.listeners = new CopyOnWriteArrayList<>(b.listeners);
     for (RejectReason r : RejectReason.values()) {
       rejections.put(r, new AtomicLong());
     }
@@ -247,6 +251,28 @@ public final class IdentityStore implements AutoCloseable {
     return Optional.of(e.identity);
   }
 
+  /**
+   * Whether an identity is stored under {@code pkiId}. Does not mark it used: bookkeeping must not
+   * keep an identity from being purged.
+   */
+  public boolean contains(PkiId pkiId) {
+    requireNonNull(pkiId, "pkiId");
+    synchronized (lock) {
+      return entries.containsKey(pkiId);
+    }
+  }
+
+  /**
+   * Adds a listener told of every removal from now on.
+   *
+   * @return a handle that removes the listener again
+   */
+  public Runnable addListener(PurgeListener listener) {
+    requireNonNull(listener, "listener");
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
   /** The number of identities stored, this peer's own included. */
   public int size() {
     synchronized (lock) {
@@ -321,7 +347,7 @@ public final class IdentityStore implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "IdentityStore[size=" + size() + ", max=" + maxEntries + "]";
+    return "IdentityMapper[size=" + size() + ", max=" + maxEntries + "]";
   }
 
   // ---- internals ----
@@ -409,8 +435,8 @@ public final class IdentityStore implements AutoCloseable {
   }
 
   /**
-   * Settings of an {@link IdentityStore}. Not thread-safe; {@link #build()} may be called more than
-   * once.
+   * Settings of an {@link IdentityMapper}. Not thread-safe; {@link #build()} may be called more
+   * than once.
    */
   public static final class Builder {
     private final Msp msp;
@@ -447,7 +473,7 @@ public final class IdentityStore implements AutoCloseable {
 
     /**
      * The most identities stored, this peer's own included; default {@value
-     * IdentityStore#DEFAULT_MAX_ENTRIES}.
+     * IdentityMapper#DEFAULT_MAX_ENTRIES}.
      *
      * @throws IllegalArgumentException if less than 1
      */
@@ -466,8 +492,8 @@ public final class IdentityStore implements AutoCloseable {
     }
 
     /** A new store holding this peer's own identity, with its purge task scheduled. */
-    public IdentityStore build() {
-      return new IdentityStore(this);
+    public IdentityMapper build() {
+      return new IdentityMapper(this);
     }
 
     private static Duration positive(Duration d, String name) {

@@ -1,4 +1,4 @@
-package org.ledgergossip.msp;
+package org.ledgergossip.core.internal.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,29 +14,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ledgergossip.api.Bytes;
 import org.ledgergossip.api.PkiId;
-import org.ledgergossip.msp.IdentityStore.PurgeReason;
-import org.ledgergossip.msp.IdentityStore.RejectReason;
+import org.ledgergossip.core.internal.identity.IdentityMapper.PurgeReason;
+import org.ledgergossip.core.internal.identity.IdentityMapper.RejectReason;
+import org.ledgergossip.msp.Cryptogen;
 import org.ledgergossip.spi.msp.Identity;
 import org.ledgergossip.spi.msp.InvalidIdentityException;
 import org.ledgergossip.spi.msp.Msp;
 
 /**
- * The identity store in virtual time ({@code VirtualScheduler}): validation on put, expiry timer,
+ * The identity mapper in virtual time ({@code VirtualScheduler}): validation on put, expiry timer,
  * usage purge, re-validation after revocation, the bound, and the listeners. No sleeping.
  */
-class IdentityStoreTest {
+class IdentityMapperTest {
 
-  private static final Instant G = TestNetwork.GENERATED;
+  private static final Instant G = MapperNetwork.GENERATED;
 
   @TempDir Path dir;
-  private TestNetwork network;
+  private MapperNetwork network;
   private Msp msp;
   private final List<String> purged = new CopyOnWriteArrayList<>();
-  private IdentityStore store;
+  private IdentityMapper store;
 
   @BeforeEach
   void setUp() throws Exception {
-    network = TestNetwork.generate(dir);
+    network = new MapperNetwork(dir);
     msp = network.msp(1, 0);
   }
 
@@ -48,20 +49,20 @@ class IdentityStoreTest {
     network.close();
   }
 
-  private IdentityStore store(IdentityStore.Builder b) {
+  private IdentityMapper store(IdentityMapper.Builder b) {
     store =
         b.listener((pkiId, reason, detail) -> purged.add(pkiId + " " + reason + ": " + detail))
             .build();
     return store;
   }
 
-  private IdentityStore store() {
-    return store(IdentityStore.builder(msp, network.time));
+  private IdentityMapper store() {
+    return store(IdentityMapper.builder(msp, network.time));
   }
 
   @Test
   void putValidatesAndStoresByPkiIdBesidesTheOwnIdentity() throws Exception {
-    IdentityStore s = store();
+    IdentityMapper s = store();
     assertThat(s.size()).isEqualTo(1);
     assertThat(s.get(msp.localIdentity().pkiId())).isPresent();
     Bytes peer = network.msp(2, 0).localIdentity().serialized();
@@ -73,7 +74,7 @@ class IdentityStoreTest {
 
   @Test
   void invalidIdentitiesAndWrongPkiIdsAreRefusedAndCounted() throws Exception {
-    IdentityStore s = store();
+    IdentityMapper s = store();
     Bytes foreign =
         Cryptogen.foreignIdentity("Org1MSP", "x", G, G.plus(Duration.ofDays(1))).serialized();
     assertThatThrownBy(() -> s.put(foreign))
@@ -89,17 +90,20 @@ class IdentityStoreTest {
 
   @Test
   void anExpiredIdentityIsRefusedEvenIfTheMspLetsItThrough() throws Exception {
-    IdentityStore s = store(IdentityStore.builder(BrokenMsps.ignoringExpiry(msp), network.time));
-    network.advance(Duration.ofDays(2));
+    Msp lax = MapperNetwork.ignoringExpiry(msp);
+    IdentityMapper s = store(IdentityMapper.builder(lax, network.time));
     Bytes old = network.issue(1, "old", G, G.plus(Duration.ofDays(1))).serialized();
+    assertThat(lax.validate(old).pkiId()).as("valid when issued").isNotNull();
+    network.advance(Duration.ofDays(2));
+    assertThat(lax.validate(old)).as("the MSP lets it through").isNotNull();
     assertThatThrownBy(() -> s.put(old)).hasMessageContaining("expired at 2026-01-02T00:00:00Z");
     assertThat(s.rejections(RejectReason.EXPIRED)).isEqualTo(1);
   }
 
   @Test
   void anIdentityIsRemovedWhenItsCertificateExpires() throws Exception {
-    IdentityStore s =
-        store(IdentityStore.builder(msp, network.time).usageThreshold(Duration.ofDays(1)));
+    IdentityMapper s =
+        store(IdentityMapper.builder(msp, network.time).usageThreshold(Duration.ofDays(1)));
     Identity brief = s.put(network.issue(1, "brief", G, G.plus(Duration.ofHours(10))).serialized());
     network.advance(Duration.ofHours(9));
     s.get(brief.pkiId());
@@ -112,7 +116,7 @@ class IdentityStoreTest {
 
   @Test
   void anIdentityUnusedForTheThresholdIsPurgedAndUseKeepsItAlive() throws Exception {
-    IdentityStore s = store();
+    IdentityMapper s = store();
     Identity peer = s.put(network.msp(2, 0).localIdentity().serialized());
     network.advance(Duration.ofMinutes(50));
     assertThat(s.get(peer.pkiId())).isPresent();
@@ -127,9 +131,9 @@ class IdentityStoreTest {
 
   @Test
   void theUsageThresholdAndPeriodAreConfigurable() throws Exception {
-    IdentityStore s =
+    IdentityMapper s =
         store(
-            IdentityStore.builder(msp, network.time)
+            IdentityMapper.builder(msp, network.time)
                 .usageThreshold(Duration.ofMinutes(5))
                 .purgeInterval(Duration.ofMinutes(1)));
     Identity peer = s.put(network.msp(2, 0).localIdentity().serialized());
@@ -141,7 +145,7 @@ class IdentityStoreTest {
 
   @Test
   void revalidateAllRemovesRevokedIdentitiesAfterReload() throws Exception {
-    IdentityStore s = store();
+    IdentityMapper s = store();
     Identity victim = s.put(network.msp(1, 1).localIdentity().serialized());
     Identity other = s.put(network.msp(2, 0).localIdentity().serialized());
     network.revoke(1, victim.serialized());
@@ -159,11 +163,11 @@ class IdentityStoreTest {
 
   @Test
   void aFullStoreRefusesNewIdentitiesAndCountsThem() throws Exception {
-    IdentityStore s = store(IdentityStore.builder(msp, network.time).maxEntries(2));
+    IdentityMapper s = store(IdentityMapper.builder(msp, network.time).maxEntries(2));
     Identity first = s.put(network.msp(1, 1).localIdentity().serialized());
     Bytes second = network.msp(2, 0).localIdentity().serialized();
     assertThatThrownBy(() -> s.put(second))
-        .isInstanceOf(IdentityStore.StoreFullException.class)
+        .isInstanceOf(IdentityMapper.StoreFullException.class)
         .hasMessageContaining("full (2 identities)");
     assertThat(s.put(first.serialized())).as("a known identity is still accepted").isSameAs(first);
     assertThat(s.rejections(RejectReason.FULL)).isEqualTo(1);
@@ -173,9 +177,9 @@ class IdentityStoreTest {
   @Test
   void aFailingListenerDoesNotStopTheOthers() throws Exception {
     List<PurgeReason> seen = new CopyOnWriteArrayList<>();
-    IdentityStore s =
+    IdentityMapper s =
         store(
-            IdentityStore.builder(msp, network.time)
+            IdentityMapper.builder(msp, network.time)
                 .listener(
                     (p, r, d) -> {
                       throw new IllegalStateException("boom");
@@ -189,7 +193,7 @@ class IdentityStoreTest {
 
   @Test
   void closeCancelsEveryTimerAndRefusesPuts() throws Exception {
-    IdentityStore s = store();
+    IdentityMapper s = store();
     s.put(network.msp(2, 0).localIdentity().serialized());
     assertThat(network.time.pendingTasks()).isEqualTo(3); // purge task and two expiry timers
     s.close();
@@ -201,10 +205,37 @@ class IdentityStoreTest {
   }
 
   @Test
+  void containsDoesNotCountAsUseSoTheIdentityIsStillPurged() throws Exception {
+    IdentityMapper s = store();
+    Identity peer = s.put(network.msp(2, 0).localIdentity().serialized());
+    network.advance(Duration.ofMinutes(59));
+    assertThat(s.contains(peer.pkiId())).isTrue();
+    network.advance(Duration.ofMinutes(11)); // purge check at 66 min
+    assertThat(s.contains(peer.pkiId())).isFalse();
+    assertThat(purged).containsExactly(peer.pkiId() + " UNUSED: not used for PT1H");
+  }
+
+  @Test
+  void aListenerAddedLaterIsToldOfRemovalsUntilItIsRemoved() throws Exception {
+    IdentityMapper s = store();
+    List<String> late = new CopyOnWriteArrayList<>();
+    Runnable unregister = s.addListener((p, r, d) -> late.add(p + " " + r));
+    Identity first = s.put(network.issue(1, "a", G, G.plus(Duration.ofMinutes(1))).serialized());
+    network.advance(Duration.ofMinutes(2));
+    assertThat(late).containsExactly(first.pkiId() + " EXPIRED");
+    unregister.run();
+    s.put(network.issue(1, "b", G, G.plus(Duration.ofMinutes(3))).serialized());
+    network.advance(Duration.ofMinutes(2));
+    assertThat(late).hasSize(1);
+    assertThat(purged).hasSize(2);
+  }
+
+  @Test
   void builderRejectsNonsense() {
-    assertThatThrownBy(() -> IdentityStore.builder(msp, network.time).maxEntries(0))
+    assertThatThrownBy(() -> IdentityMapper.builder(msp, network.time).maxEntries(0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> IdentityStore.builder(msp, network.time).usageThreshold(Duration.ZERO))
+    assertThatThrownBy(
+            () -> IdentityMapper.builder(msp, network.time).usageThreshold(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
