@@ -33,15 +33,17 @@ import org.slf4j.LoggerFactory;
  * Anti-entropy (Fabric's {@code antiEntropy} and {@code handleStateRequest}), both sides.
  *
  * <p><b>Client.</b> Every {@code checkInterval} (and at once when a gossiped block shows we are
- * behind) the highest ledger height among the channel's members is noted. While it is above ours,
- * the blocks missing from {@code [height, min(maxHeight, height + capacity))} — neither in the
- * payload buffer nor covered by a request in flight — are asked for in ranges of at most {@code
- * batchSize} blocks, up to {@code maxInFlight} requests at once, each from a member whose height
- * covers the range (the least loaded one, ties broken at random), so that catch-up is pipelined
- * across several peers instead of one round trip per batch. A request without a response within
- * {@code responseTimeout} is sent again to another peer, up to {@code maxRetries} times. After
- * every response and every commit the pipeline is refilled. Each block of a response must be in the
- * requested range and pass the {@link BlockValidator}.
+ * behind) the highest ledger height among the channel's members is noted. A gap wider than the
+ * payload buffer's window is filled at once; a narrower one (blocks the push or the pull is likely
+ * bringing) only for the blocks that were already announced at the previous check. While the target
+ * is above our height, the blocks missing from {@code [height, min(maxHeight, height + capacity))}
+ * — neither in the payload buffer nor covered by a request in flight — are asked for in ranges of
+ * at most {@code batchSize} blocks, up to {@code maxInFlight} requests at once, each from a member
+ * whose height covers the range (the least loaded one, ties broken at random), so that catch-up is
+ * pipelined across several peers instead of one round trip per batch. A request without a response
+ * within {@code responseTimeout} is sent again to another peer, up to {@code maxRetries} times.
+ * After every response and every commit the pipeline is refilled. Each block of a response must be
+ * in the requested range and pass the {@link BlockValidator}.
  *
  * <p><b>Server.</b> A {@code RemoteStateRequest} is answered only to a member of the channel
  * ({@link StateChannel#isMember}); {@code start > end} is refused; the range is capped at {@code
@@ -85,6 +87,9 @@ final class AntiEntropy {
 
   @GuardedBy("lock")
   private long maxHeight;
+
+  @GuardedBy("lock")
+  private long lastSeenMax;
 
   @GuardedBy("lock")
   private boolean stopped;
@@ -165,10 +170,14 @@ final class AntiEntropy {
     for (ChannelPeer p : members) {
       max = Math.max(max, p.ledgerHeight());
     }
+    long next = buffer.next();
     synchronized (lock) {
       checkQueued = false;
       peers = members;
-      maxHeight = max;
+      // Blocks a push or pull is about to bring are left to them: a gap within the buffer's window
+      // is fetched only once it has lasted a whole check, a wider one at once.
+      maxHeight = max - next > buffer.window() ? max : Math.min(max, lastSeenMax);
+      lastSeenMax = max;
     }
     fill();
   }

@@ -47,11 +47,11 @@ import org.slf4j.LoggerFactory;
  * {@code msg_type BLOCK_MSG}, digests the block numbers in decimal as Fabric's).
  *
  * <p><b>Receiving a push.</b> From a peer of another organisation: dropped ({@code foreign_org}). A
- * block the store already has (or older than its window), or below the ledger height: ignored
- * silently (the normal fate of a forwarded copy). Otherwise decoded and checked by the {@link
- * BlockValidator}; a refused block is dropped and counted ({@code invalid_block}), never stored,
- * forwarded or committed. An accepted one is stored, advertised to the pull, forwarded once (never
- * to its sender) and handed to the sink.
+ * block the store already has (or older than its window): ignored silently (the normal fate of a
+ * forwarded copy). Otherwise decoded and checked by the {@link BlockValidator}; a refused block is
+ * dropped and counted ({@code invalid_block}), never stored, forwarded or committed. An accepted
+ * one is stored, advertised to the pull, forwarded once (never to its sender) and handed to the
+ * sink.
  *
  * <p><b>Pull.</b> The ingress filter asks only for numbers in {@code [height, height + window)}
  * (the ledger-height filter of Fabric, bounded above by the payload buffer's window); the egress
@@ -230,7 +230,9 @@ final class BlockGossip {
     Payload payload = m.message().getDataMsg().getPayload();
     long seq = payload.getSeqNum();
     StoredBlock stored = new StoredBlock(seq, m.envelope().envelope());
-    if (seq < 0 || seq < height.getAsLong() || !store.checkValid(stored)) {
+    // A block we already committed is still stored and forwarded if new to the store (as Fabric):
+    // a copy that reached us by anti-entropy first must not stop the push here.
+    if (seq < 0 || !store.checkValid(stored)) {
       return;
     }
     Block block;
