@@ -5,9 +5,11 @@ import com.google.protobuf.ByteString;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
@@ -41,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * at most {@code batchSize} blocks, up to {@code maxInFlight} requests at once, each from a member
  * whose height covers the range (the least loaded one, ties broken at random), so that catch-up is
  * pipelined across several peers instead of one round trip per batch. A request without a response
- * within {@code responseTimeout} is sent again to another peer, up to {@code maxRetries} times.
- * After every response and every commit the pipeline is refilled. Each block of a response must be
- * in the requested range and pass the {@link BlockValidator}.
+ * within {@code responseTimeout} is sent again to another peer, up to {@code maxRetries} times. A
+ * peer that timed out, or answered with fewer valid blocks than asked, is not asked again until the
+ * next check (so a peer serving a bad block cannot make us loop). After every response and every
+ * commit the pipeline is refilled. Each block of a response must be in the requested range and pass
+ * the {@link BlockValidator}.
  *
  * <p><b>Server.</b> A {@code RemoteStateRequest} is answered only to a member of the channel
  * ({@link StateChannel#isMember}); {@code start > end} is refused; the range is capped at {@code
@@ -90,6 +94,10 @@ final class AntiEntropy {
 
   @GuardedBy("lock")
   private long lastSeenMax;
+
+  /** Peers not asked again until the next check: they timed out, or answered short or wrong. */
+  @GuardedBy("lock")
+  private final Set<PkiId> suspended = new HashSet<>();
 
   @GuardedBy("lock")
   private boolean stopped;
@@ -173,6 +181,7 @@ final class AntiEntropy {
     long next = buffer.next();
     synchronized (lock) {
       checkQueued = false;
+      suspended.clear();
       peers = members;
       // Blocks a push or pull is about to bring are left to them: a gap within the buffer's window
       // is fetched only once it has lasted a whole check, a wider one at once.
@@ -244,7 +253,7 @@ final class AntiEntropy {
     List<ChannelPeer> best = new ArrayList<>();
     int bestScore = Integer.MAX_VALUE;
     for (ChannelPeer p : peers) {
-      if (p.ledgerHeight() <= start) {
+      if (p.ledgerHeight() <= start || suspended.contains(p.pkiId())) {
         continue;
       }
       // Prefer peers that have the whole range, then the least loaded, and not the one that failed.
@@ -299,6 +308,7 @@ final class AntiEntropy {
         return;
       }
       metrics.requestTimedOut();
+      suspended.add(o.peer());
       log.debug(
           "channel {}: no state response from {} for [{}, {}] (attempt {})",
           channel.name(),
@@ -341,6 +351,7 @@ final class AntiEntropy {
     }
     o.timer().cancel();
     RemoteStateResponse response = m.message().getStateResponse();
+    long good = 0;
     for (Payload payload : response.getPayloadsList()) {
       long seq = payload.getSeqNum();
       if (seq < o.start() || seq > o.end()) {
@@ -384,6 +395,13 @@ final class AntiEntropy {
         continue;
       }
       sink.accept(block, Via.STATE_TRANSFER);
+      good++;
+    }
+    if (good < o.end() - o.start() + 1) {
+      // Short or wrong: asking the same peer again at once could loop; wait for the next check.
+      synchronized (lock) {
+        suspended.add(o.peer());
+      }
     }
     fill();
   }

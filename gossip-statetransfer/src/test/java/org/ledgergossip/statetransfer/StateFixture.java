@@ -206,6 +206,29 @@ final class StateFixture implements AutoCloseable {
     return n;
   }
 
+  /** Peer {@code index} starting with {@code ledger} (e.g. filled by {@link #ledger}). */
+  Node peer(int index, MemoryLedger ledger) throws Exception {
+    Node n = new Node(index, false, ledger, 1);
+    if (first == null) {
+      first = n;
+    }
+    nodes.add(n);
+    return n;
+  }
+
+  /** A ledger holding blocks {@code 0..height-1}, those of {@code forged} numbers forged. */
+  static MemoryLedger ledger(long height, long... forged) {
+    MemoryLedger ledger = new MemoryLedger();
+    for (long n = 0; n < height; n++) {
+      boolean bad = false;
+      for (long f : forged) {
+        bad |= f == n;
+      }
+      ledger.append(block(n, bad));
+    }
+    return ledger;
+  }
+
   /** A peer with a comm only, recording what it receives. */
   Node raw(int index) throws Exception {
     Node n = new Node(index, true, new MemoryLedger(), 1);

@@ -73,6 +73,11 @@ class StateTransferScenariosTest {
       System.out.printf(
           "received by push %.0f, pull %.0f, state transfer %.0f%n", push, pull, transfer);
       assertThat(leader.received("orderer")).isEqualTo(1000);
+      for (Node n : peers) {
+        assertThat(n.meters.get(StateTransfer.HEIGHT_GAUGE).gauge().value()).isEqualTo(1000);
+        assertThat(n.meters.get(StateTransfer.BUFFER_GAUGE).gauge().value()).isZero();
+        assertThat(n.meters.get(StateTransfer.COMMIT_DURATION).timer().count()).isEqualTo(1000);
+      }
       // Push with fan-out 3 and one forward misses some peers (Fabric's known weakness); the gap
       // then overflows the buffer and anti-entropy fills it. Both paths must have been used.
       assertThat(push).isPositive();
