@@ -171,6 +171,41 @@ final class AntiEntropy {
     scheduler.execute(this::check);
   }
 
+  /**
+   * Gap repair: a block pushed by {@code peer} was beyond the payload buffer, so we miss blocks
+   * that {@code peer} most likely has; ask it for the first missing range at once (without waiting
+   * for its state info to announce it), unless that range is already asked for, the pipeline is
+   * full, or {@code peer} failed us since the last check. No retry on timeout: the regular check
+   * takes over.
+   */
+  void repairFrom(PkiId peer) {
+    Outstanding o;
+    synchronized (lock) {
+      long next = buffer.next();
+      if (stopped
+          || suspended.contains(peer)
+          || outstanding.size() >= maxInFlight
+          || buffer.contains(next)
+          || covered(next, List.of())) {
+        return;
+      }
+      long end = next;
+      while (end + 1 - next < batchSize
+          && !buffer.contains(end + 1)
+          && !covered(end + 1, List.of())) {
+        end++;
+      }
+      long nonce;
+      synchronized (random) {
+        nonce = random.nextLong();
+      }
+      Cancellable t = scheduler.schedule(() -> onTimeout(nonce), responseTimeout);
+      o = new Outstanding(nonce, next, end, peer, maxRetries, t);
+      outstanding.put(nonce, o);
+    }
+    send(o);
+  }
+
   /** Looks at the members' heights and refills the pipeline. */
   void check() {
     List<ChannelPeer> members = channel.members();

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.hyperledger.fabric.protos.gossip.DataDigest;
@@ -51,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * forwarded copy). Otherwise decoded and checked by the {@link BlockValidator}; a refused block is
  * dropped and counted ({@code invalid_block}), never stored, forwarded or committed. An accepted
  * one is stored, advertised to the pull, forwarded once (never to its sender) and handed to the
- * sink.
+ * sink; when it is half the payload buffer's window or more beyond our height, the sender (which is
+ * past the block we miss, most likely) is named to the gap hint.
  *
  * <p><b>Pull.</b> The ingress filter asks only for numbers in {@code [height, height + window)}
  * (the ledger-height filter of Fabric, bounded above by the payload buffer's window); the egress
@@ -81,7 +83,8 @@ final class BlockGossip {
   private final int window;
   private final int pullPeerNum;
   private final RandomGenerator random;
-  private final BiConsumer<Block, Via> sink;
+  private final BiFunction<Block, Via, PayloadBuffer.Result> sink;
+  private final Consumer<PkiId> gapHint;
   private final MessageStore<StoredBlock> store;
   private final Map<Long, StoredBlock> bySeq = new ConcurrentHashMap<>();
   private final Map<Long, Pulled> pending = new ConcurrentHashMap<>();
@@ -103,7 +106,8 @@ final class BlockGossip {
       StateMetrics metrics,
       LongSupplier height,
       int window,
-      BiConsumer<Block, Via> sink) {
+      BiFunction<Block, Via, PayloadBuffer.Result> sink,
+      Consumer<PkiId> gapHint) {
     this.channel = channel;
     this.channelBytes = channelBytes;
     this.codec = codec;
@@ -114,6 +118,7 @@ final class BlockGossip {
     this.pullPeerNum = config.pullPeerNum();
     this.random = random;
     this.sink = sink;
+    this.gapHint = gapHint;
     String name = channel.name();
     this.store =
         MessageStore.builder(
@@ -245,7 +250,13 @@ final class BlockGossip {
       return;
     }
     emitter.add(m.envelope().frame().toByteArray(), m.senderPkiId());
-    sink.accept(block, Via.PUSH);
+    PayloadBuffer.Result r = sink.apply(block, Via.PUSH);
+    if (r == PayloadBuffer.Result.TOO_FAR
+        || (r == PayloadBuffer.Result.ADDED && seq - height.getAsLong() >= window / 2)) {
+      // Half the window (or more) beyond our height: we likely miss a block that the sender is
+      // past; ask it at once (anti-entropy) rather than wait for a check or the buffer to overflow.
+      gapHint.accept(m.senderPkiId());
+    }
   }
 
   private void onUpdate(PkiId from, DataUpdate update) {
@@ -288,7 +299,7 @@ final class BlockGossip {
     }
     if (store.add(p.stored())) {
       bySeq.put(p.stored().seq(), p.stored());
-      sink.accept(p.block(), Via.PULL);
+      var unused = sink.apply(p.block(), Via.PULL);
     } else {
       engine.remove(item);
     }

@@ -16,6 +16,7 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Block;
 import org.ledgergossip.api.GossipConfig;
+import org.ledgergossip.api.PkiId;
 import org.ledgergossip.api.time.Scheduler;
 import org.ledgergossip.core.internal.channel.ChannelMac;
 import org.ledgergossip.core.internal.comm.ReceivedMessage;
@@ -138,7 +139,8 @@ public final class StateTransfer implements AutoCloseable {
             metrics,
             buffer::next,
             window,
-            this::accept);
+            this::accept,
+            this::gapAt);
     int batch = config.stateBatchSize();
     int inFlight =
         b.maxRequestsInFlight > 0
@@ -274,8 +276,16 @@ public final class StateTransfer implements AutoCloseable {
     }
   }
 
+  /** A pushed block was beyond the buffer: ask its sender for the blocks we miss. */
+  private void gapAt(PkiId sender) {
+    if (config.stateEnabled()) {
+      antiEntropy.repairFrom(sender);
+    }
+  }
+
   /** A verified block from the network (or our own): into the buffer, committed in its turn. */
-  private void accept(Block block, Via via) {
+  @CanIgnoreReturnValue
+  private Result accept(Block block, Via via) {
     Entry entry = new Entry(block, via);
     Result r =
         via == Via.STATE_TRANSFER
@@ -297,7 +307,7 @@ public final class StateTransfer implements AutoCloseable {
                 + " is beyond the buffer (height "
                 + buffer.next()
                 + ")");
-        if (config.stateEnabled()) {
+        if (config.stateEnabled() && via != Via.PUSH) {
           antiEntropy.behind();
         }
       }
@@ -305,6 +315,7 @@ public final class StateTransfer implements AutoCloseable {
         // Already committed or buffered: the normal fate of a second copy.
       }
     }
+    return r;
   }
 
   // ---- committing ----

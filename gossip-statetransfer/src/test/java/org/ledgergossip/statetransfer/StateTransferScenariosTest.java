@@ -78,10 +78,9 @@ class StateTransferScenariosTest {
         assertThat(n.meters.get(StateTransfer.BUFFER_GAUGE).gauge().value()).isZero();
         assertThat(n.meters.get(StateTransfer.COMMIT_DURATION).timer().count()).isEqualTo(1000);
       }
-      // Push with fan-out 3 and one forward misses some peers (Fabric's known weakness); the gap
-      // then overflows the buffer and anti-entropy fills it. Both paths must have been used.
-      assertThat(push).isPositive();
-      assertThat(transfer).isPositive();
+      // Push (fan-out 3, one forward) misses a few peers per block; the gap is then repaired by a
+      // state request to the peer that pushed a later block. Push must carry the bulk.
+      assertThat(push).isGreaterThan(0.9 * 9 * 1000);
     }
   }
 
