@@ -61,6 +61,9 @@ final class AntiEntropy {
 
   private static final Logger log = LoggerFactory.getLogger(AntiEntropy.class);
 
+  /** How long an out-of-order push waits for the missing blocks before they are asked for. */
+  static final Duration GAP_DELAY = Duration.ofMillis(200);
+
   /** A request in flight. */
   private record Outstanding(
       long nonce, long start, long end, PkiId peer, int attempt, Cancellable timer) {}
@@ -108,6 +111,9 @@ final class AntiEntropy {
   @GuardedBy("lock")
   private @Nullable Cancellable timer;
 
+  @GuardedBy("lock")
+  private @Nullable Cancellable gapTimer;
+
   AntiEntropy(
       StateChannel channel,
       ByteString channelBytes,
@@ -153,6 +159,9 @@ final class AntiEntropy {
       stopped = true;
       if (timer != null) {
         timer.cancel();
+      }
+      if (gapTimer != null) {
+        gapTimer.cancel();
       }
       pending = List.copyOf(outstanding.values());
       outstanding.clear();
@@ -204,6 +213,30 @@ final class AntiEntropy {
       outstanding.put(nonce, o);
     }
     send(o);
+  }
+
+  /**
+   * A block pushed by {@code peer} arrived out of order: unless a look is already planned, look
+   * again after {@link #GAP_DELAY} and, if the block at our height is still missing while later
+   * ones wait in the buffer, {@link #repairFrom} that peer.
+   */
+  void gapSuspected(PkiId peer) {
+    synchronized (lock) {
+      if (stopped || gapTimer != null) {
+        return;
+      }
+      gapTimer =
+          scheduler.schedule(
+              () -> {
+                synchronized (lock) {
+                  gapTimer = null;
+                }
+                if (buffer.size() > 0 && !buffer.contains(buffer.next())) {
+                  repairFrom(peer);
+                }
+              },
+              GAP_DELAY);
+    }
   }
 
   /** Looks at the members' heights and refills the pipeline. */

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * dropped and counted ({@code invalid_block}), never stored, forwarded or committed. An accepted
  * one is stored, advertised to the pull, forwarded once (never to its sender) and handed to the
  * sink; when it is half the payload buffer's window or more beyond our height, the sender (which is
- * past the block we miss, most likely) is named to the gap hint.
+ * past the block we miss, most likely) is named to the gap hint; when it is nearer but out of
+ * order, to the gap suspicion (which looks again after a short delay).
  *
  * <p><b>Pull.</b> The ingress filter asks only for numbers in {@code [height, height + window)}
  * (the ledger-height filter of Fabric, bounded above by the payload buffer's window); the egress
@@ -85,6 +86,7 @@ final class BlockGossip {
   private final RandomGenerator random;
   private final BiFunction<Block, Via, PayloadBuffer.Result> sink;
   private final Consumer<PkiId> gapHint;
+  private final Consumer<PkiId> gapSuspected;
   private final MessageStore<StoredBlock> store;
   private final Map<Long, StoredBlock> bySeq = new ConcurrentHashMap<>();
   private final Map<Long, Pulled> pending = new ConcurrentHashMap<>();
@@ -107,7 +109,8 @@ final class BlockGossip {
       LongSupplier height,
       int window,
       BiFunction<Block, Via, PayloadBuffer.Result> sink,
-      Consumer<PkiId> gapHint) {
+      Consumer<PkiId> gapHint,
+      Consumer<PkiId> gapSuspected) {
     this.channel = channel;
     this.channelBytes = channelBytes;
     this.codec = codec;
@@ -119,6 +122,7 @@ final class BlockGossip {
     this.random = random;
     this.sink = sink;
     this.gapHint = gapHint;
+    this.gapSuspected = gapSuspected;
     String name = channel.name();
     this.store =
         MessageStore.builder(
@@ -251,8 +255,12 @@ final class BlockGossip {
     }
     emitter.add(m.envelope().frame().toByteArray(), m.senderPkiId());
     PayloadBuffer.Result r = sink.apply(block, Via.PUSH);
-    if (r == PayloadBuffer.Result.TOO_FAR
-        || (r == PayloadBuffer.Result.ADDED && seq - height.getAsLong() >= window / 2)) {
+    long ahead = seq - height.getAsLong();
+    if (r == PayloadBuffer.Result.ADDED && ahead > 0 && ahead < window / 2) {
+      // Out of order: a block before it is missing, or still on its way; look again shortly.
+      gapSuspected.accept(m.senderPkiId());
+    } else if (r == PayloadBuffer.Result.TOO_FAR
+        || (r == PayloadBuffer.Result.ADDED && ahead >= window / 2)) {
       // Half the window (or more) beyond our height: we likely miss a block that the sender is
       // past; ask it at once (anti-entropy) rather than wait for a check or the buffer to overflow.
       gapHint.accept(m.senderPkiId());

@@ -140,7 +140,8 @@ public final class StateTransfer implements AutoCloseable {
             buffer::next,
             window,
             this::accept,
-            this::gapAt);
+            this::gapAt,
+            this::gapSuspected);
     int batch = config.stateBatchSize();
     int inFlight =
         b.maxRequestsInFlight > 0
@@ -280,6 +281,13 @@ public final class StateTransfer implements AutoCloseable {
   private void gapAt(PkiId sender) {
     if (config.stateEnabled()) {
       antiEntropy.repairFrom(sender);
+    }
+  }
+
+  /** A pushed block arrived out of order: if the gap is still there shortly, ask its sender. */
+  private void gapSuspected(PkiId sender) {
+    if (config.stateEnabled()) {
+      antiEntropy.gapSuspected(sender);
     }
   }
 

@@ -3,6 +3,7 @@ package org.ledgergossip.statetransfer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.ledgergossip.api.Block;
 import org.ledgergossip.spi.ledger.LedgerStore;
 
@@ -14,7 +15,23 @@ import org.ledgergossip.spi.ledger.LedgerStore;
 final class MemoryLedger implements LedgerStore {
 
   private final List<Block> blocks = new ArrayList<>();
+  private final List<Long> appendedAtNanos = new ArrayList<>();
+  private final LongSupplier clock;
   int refused;
+
+  MemoryLedger() {
+    this(() -> 0);
+  }
+
+  /** A ledger noting the time of each append on {@code clock} (nanoseconds). */
+  MemoryLedger(LongSupplier clock) {
+    this.clock = clock;
+  }
+
+  /** When block {@code n} was appended, on the clock given. */
+  synchronized long appendedAtNanos(long n) {
+    return appendedAtNanos.get((int) n);
+  }
 
   @Override
   public synchronized long height() {
@@ -29,6 +46,7 @@ final class MemoryLedger implements LedgerStore {
           "block " + block.number() + " appended at height " + blocks.size());
     }
     blocks.add(block);
+    appendedAtNanos.add(clock.getAsLong());
   }
 
   @Override

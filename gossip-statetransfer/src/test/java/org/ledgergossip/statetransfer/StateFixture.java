@@ -198,7 +198,7 @@ final class StateFixture implements AutoCloseable {
 
   /** Peer {@code index} (the first one started is every later one's bootstrap peer). */
   Node peer(int index) throws Exception {
-    Node n = new Node(index, false, new MemoryLedger(), 1);
+    Node n = new Node(index, false, new MemoryLedger(time.clock()::nanoTime), 1);
     if (first == null) {
       first = n;
     }

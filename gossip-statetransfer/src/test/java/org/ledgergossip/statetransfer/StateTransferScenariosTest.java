@@ -70,6 +70,18 @@ class StateTransferScenariosTest {
               .isEqualTo(1000);
         }
       }
+      long[] spread = new long[1000];
+      for (int b = 0; b < 1000; b++) {
+        long last = 0;
+        for (Node n : peers) {
+          last = Math.max(last, n.ledger.appendedAtNanos(b));
+        }
+        spread[b] = (last - leader.ledger.appendedAtNanos(b)) / 1_000_000;
+      }
+      java.util.Arrays.sort(spread);
+      System.out.printf(
+          "leader commit to last peer commit: p50 %d ms, p99 %d ms, max %d ms%n",
+          spread[499], spread[989], spread[999]);
       System.out.printf(
           "received by push %.0f, pull %.0f, state transfer %.0f%n", push, pull, transfer);
       assertThat(leader.received("orderer")).isEqualTo(1000);
