@@ -24,8 +24,6 @@ import org.ledgergossip.api.time.Scheduler;
 import org.ledgergossip.core.internal.comm.ReceivedMessage;
 import org.ledgergossip.core.internal.wire.MalformedMessageException;
 import org.ledgergossip.core.internal.wire.WireCodec;
-import org.ledgergossip.spi.ledger.LedgerException;
-import org.ledgergossip.spi.ledger.LedgerStore;
 import org.ledgergossip.statetransfer.StateMetrics.Drop;
 import org.ledgergossip.statetransfer.StateMetrics.Via;
 import org.slf4j.Logger;
@@ -70,7 +68,6 @@ final class AntiEntropy {
 
   private final StateChannel channel;
   private final ByteString channelBytes;
-  private final LedgerStore ledger;
   private final PayloadBuffer<?> buffer;
   private final WireCodec codec;
   private final Scheduler scheduler;
@@ -117,7 +114,6 @@ final class AntiEntropy {
   AntiEntropy(
       StateChannel channel,
       ByteString channelBytes,
-      LedgerStore ledger,
       PayloadBuffer<?> buffer,
       WireCodec codec,
       Scheduler scheduler,
@@ -132,7 +128,6 @@ final class AntiEntropy {
       int maxInFlight) {
     this.channel = channel;
     this.channelBytes = channelBytes;
-    this.ledger = ledger;
     this.buffer = buffer;
     this.codec = codec;
     this.scheduler = scheduler;
@@ -472,63 +467,6 @@ final class AntiEntropy {
       }
     }
     fill();
-  }
-
-  void onRequest(ReceivedMessage m) {
-    PkiId from = m.senderPkiId();
-    if (!channel.isMember(from)) {
-      metrics.drop(
-          Drop.NOT_MEMBER,
-          log,
-          "channel " + channel.name() + ": state request from " + from + ", not a member");
-      return;
-    }
-    RemoteStateRequest request = m.message().getStateRequest();
-    long start = request.getStartSeqNum();
-    long end = request.getEndSeqNum();
-    if (start < 0 || end < 0 || start > end) {
-      metrics.drop(
-          Drop.BAD_RANGE,
-          log,
-          "channel "
-              + channel.name()
-              + ": state request from "
-              + from
-              + " for ["
-              + Long.toUnsignedString(start)
-              + ", "
-              + Long.toUnsignedString(end)
-              + "]");
-      return;
-    }
-    long capped = end - start > batchSize ? start + batchSize : end;
-    RemoteStateResponse.Builder response = RemoteStateResponse.newBuilder();
-    try {
-      long to = Math.min(capped, ledger.height() - 1);
-      if (to >= start) {
-        for (Block block : ledger.range(start, to + 1)) {
-          response.addPayloads(Blocks.payload(block));
-        }
-      }
-    } catch (LedgerException | RuntimeException e) {
-      metrics.drop(
-          Drop.LEDGER_FAILURE,
-          log,
-          "channel " + channel.name() + ": cannot read [" + start + ", " + capped + "]: " + e);
-      return;
-    }
-    GossipMessage reply =
-        GossipMessage.newBuilder()
-            .setNonce(m.message().getNonce())
-            .setChannel(channelBytes)
-            .setTag(GossipMessage.Tag.CHAN_OR_ORG)
-            .setStateResponse(response)
-            .build();
-    try {
-      m.respond(codec.encode(reply));
-    } catch (MalformedMessageException e) {
-      log.warn("channel {}: cannot answer {}: {}", channel.name(), from, e.getMessage());
-    }
   }
 
   /** How many requests are in flight. */

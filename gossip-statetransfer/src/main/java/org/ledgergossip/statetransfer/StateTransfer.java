@@ -95,6 +95,7 @@ public final class StateTransfer implements AutoCloseable {
   private final PayloadBuffer<Entry> buffer;
   private final BlockGossip gossip;
   private final AntiEntropy antiEntropy;
+  private final StateServer server;
   private final AtomicLong height;
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final AtomicBoolean leader = new AtomicBoolean();
@@ -109,6 +110,9 @@ public final class StateTransfer implements AutoCloseable {
 
   @GuardedBy("this")
   private boolean closed;
+
+  /** Set by {@link #close}: nothing more is taken or committed. */
+  private volatile boolean stopped;
 
   private StateTransfer(Builder b) {
     this.channel = requireNonNull(b.channel, "channel");
@@ -143,6 +147,7 @@ public final class StateTransfer implements AutoCloseable {
             this::gapAt,
             this::gapSuspected);
     int batch = config.stateBatchSize();
+    this.server = new StateServer(channel, channelBytes, ledger, codec, metrics, batch);
     int inFlight =
         b.maxRequestsInFlight > 0
             ? b.maxRequestsInFlight
@@ -151,7 +156,6 @@ public final class StateTransfer implements AutoCloseable {
         new AntiEntropy(
             channel,
             channelBytes,
-            ledger,
             buffer,
             codec,
             scheduler,
@@ -198,6 +202,7 @@ public final class StateTransfer implements AutoCloseable {
         return;
       }
       closed = true;
+      stopped = true;
       if (subscription != null) {
         subscription.close();
       }
@@ -237,12 +242,15 @@ public final class StateTransfer implements AutoCloseable {
    * {@code timeout} for room in the payload buffer. Must not be called from the scheduler or a
    * network handler. The block is committed in its turn and, while {@link #isLeader}, then pushed.
    *
-   * @return true if the block was taken; false if it was already committed or buffered, or the
-   *     buffer stayed full for {@code timeout}
+   * @return true if the block was taken; false if it was already committed or buffered, the buffer
+   *     stayed full for {@code timeout}, or this is closed
    * @throws InterruptedException if interrupted while waiting
    */
   public boolean deliverFromOrderer(Block block, Duration timeout) throws InterruptedException {
     requireNonNull(block, "block");
+    if (stopped) {
+      return false;
+    }
     Result r = buffer.add(block.number(), new Entry(block, Via.ORDERER), timeout);
     if (r != Result.ADDED) {
       return false;
@@ -265,7 +273,7 @@ public final class StateTransfer implements AutoCloseable {
         gossip.onMessage(m);
       } else {
         switch (m.contentCase()) {
-          case STATE_REQUEST -> antiEntropy.onRequest(m);
+          case STATE_REQUEST -> server.onRequest(m);
           case STATE_RESPONSE -> antiEntropy.onResponse(m);
           default -> {
             // Other channel messages (leadership) are not ours.
@@ -338,7 +346,7 @@ public final class StateTransfer implements AutoCloseable {
     drainQueued.set(false);
     boolean committed = false;
     synchronized (commitLock) {
-      while (true) {
+      while (!stopped) {
         Optional<Entry> next = buffer.poll();
         if (next.isEmpty()) {
           break;
