@@ -75,6 +75,7 @@ final class StateFixture implements AutoCloseable {
 
   private static int networks;
 
+  final GossipConfig config;
   final VirtualScheduler time = new VirtualScheduler();
   final InMemoryNetwork network;
   final CryptoLayout layout;
@@ -129,7 +130,7 @@ final class StateFixture implements AutoCloseable {
               .comm(comm)
               .msp(msp)
               .scheduler(time)
-              .config(CONFIG)
+              .config(config)
               .meterRegistry(meters)
               .random(random.split())
               .codec(codec)
@@ -144,7 +145,7 @@ final class StateFixture implements AutoCloseable {
               .msp(msp)
               .view(discovery.view())
               .scheduler(time)
-              .config(CONFIG)
+              .config(config)
               .meterRegistry(meters)
               .random(random.split())
               .codec(codec)
@@ -161,7 +162,7 @@ final class StateFixture implements AutoCloseable {
               .ledger(ledger)
               .validator(VALIDATOR)
               .scheduler(time)
-              .config(CONFIG)
+              .config(config)
               .meterRegistry(meters)
               .random(random.split())
               .codec(codec)
@@ -190,6 +191,11 @@ final class StateFixture implements AutoCloseable {
   }
 
   StateFixture(Path dir, int peers) throws Exception {
+    this(dir, peers, CONFIG);
+  }
+
+  StateFixture(Path dir, int peers, GossipConfig config) throws Exception {
+    this.config = config;
     network = InMemoryNetwork.builder().name("state-" + ++networks).scheduler(time).seed(5).build();
     layout =
         Cryptogen.generate(

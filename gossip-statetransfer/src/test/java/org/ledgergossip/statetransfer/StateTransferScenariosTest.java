@@ -11,6 +11,7 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.RemoteStateRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ledgergossip.api.GossipConfig;
 import org.ledgergossip.core.internal.channel.ChannelMac;
 import org.ledgergossip.statetransfer.StateFixture.Node;
 
@@ -93,6 +94,28 @@ class StateTransferScenariosTest {
       // Push (fan-out 3, one forward) misses a few peers per block; the gap is then repaired by a
       // state request to the peer that pushed a later block. Push must carry the bulk.
       assertThat(push).isGreaterThan(0.9 * 9 * 1000);
+    }
+  }
+
+  @Test
+  void blocksAtOrAboveTheLedgerHeightArriveByPullAlone() throws Exception {
+    GossipConfig noAntiEntropy = StateFixture.CONFIG.toBuilder().stateEnabled(false).build();
+    try (StateFixture f = new StateFixture(dir, 4, noAntiEntropy)) {
+      List<Node> peers = new ArrayList<>(peers(f, 3));
+      Node leader = peers.get(0);
+      leader.state().setLeader(true);
+      f.order(leader, 0, 8);
+      assertThat(f.reach(peers, 8, Duration.ofSeconds(10))).isTrue();
+
+      // A peer joining late with blocks 0..4: nothing pushes to it; the pull brings 5..7 only.
+      Node late = f.peer(3, StateFixture.ledger(5));
+      assertThat(f.reach(List.of(late), 8, Duration.ofSeconds(30))).isTrue();
+      assertCommittedOnceInOrder(late, 8);
+      assertThat(late.received("pull")).isEqualTo(3);
+      assertThat(late.received("state_transfer")).isZero();
+      assertThat(
+              late.meters.counter(StateTransfer.REQUESTS_COUNTER, "channel", "mychannel").count())
+          .isZero();
     }
   }
 
