@@ -30,6 +30,7 @@ import org.ledgergossip.api.PeerTime;
 import org.ledgergossip.api.PkiId;
 import org.ledgergossip.api.time.Cancellable;
 import org.ledgergossip.api.time.Scheduler;
+import org.ledgergossip.core.internal.RandomPeers;
 import org.ledgergossip.core.internal.comm.Comm;
 import org.ledgergossip.core.internal.comm.ConnectionEvent;
 import org.ledgergossip.core.internal.comm.MessageDeduplicator;
@@ -422,17 +423,8 @@ public final class Discovery implements AutoCloseable {
     if (!running()) {
       return;
     }
-    List<PkiId> peers = new ArrayList<>(connectedAlive());
-    int n = Math.min(config.pullPeerNum(), peers.size());
-    synchronized (random) {
-      for (int i = 0; i < n; i++) {
-        int j = i + random.nextInt(peers.size() - i);
-        PkiId chosen = peers.get(j);
-        peers.set(j, peers.get(i));
-        peers.set(i, chosen);
-      }
-    }
-    peers.subList(0, n).forEach(exchange::sendRequest);
+    RandomPeers.choose(connectedAlive(), config.pullPeerNum(), random)
+        .forEach(exchange::sendRequest);
   }
 
   private void introduce(PkiId peer) {
