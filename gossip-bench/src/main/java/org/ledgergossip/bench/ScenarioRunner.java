@@ -1,6 +1,7 @@
 package org.ledgergossip.bench;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,9 @@ import org.ledgergossip.bench.ScenarioOptions.Kind;
  *   <li>{@code join}: N peers start at once, all bootstrapping from peer 0; {@code join_ms} is the
  *       time from the starts until every peer has held the N−1 others alive (the maximum over peers
  *       of the first time each did; {@code member_p50_ms} is the median). Stamps are the views' own
- *       event times, so polling adds no error.
+ *       event times, so polling adds no error. {@code deaths} counts the peers declared dead
+ *       meanwhile (by anyone), {@code cpu_ms} the CPU time of the whole process, {@code wall_ms}
+ *       the real time the phase took (in virtual time, what simulating it cost).
  *   <li>{@code idle}: after the join, once identities are no longer published ({@code
  *       publishCertPeriod} after the start) and at least two alive intervals after convergence, the
  *       frames and bytes every peer queues for sending over {@code --idle}, per peer and per
@@ -56,15 +59,21 @@ final class ScenarioRunner {
       Instant t0 = net.now();
       long wall0 = System.nanoTime();
       long[] traffic0 = net.traffic();
+      long cpu0 = cpuNanos();
       net.startAll();
       boolean joined = net.runUntil(() -> net.fullPeers.get() == n, o.timeout());
       long[] traffic1 = net.traffic();
       Duration wall = Duration.ofNanos(System.nanoTime() - wall0);
+      Duration cpu = Duration.ofNanos(cpuNanos() - cpu0);
       List<Duration> full = new ArrayList<>();
       for (BenchPeer p : net.peers()) {
         p.tracker.fullAt().ifPresent(at -> full.add(Duration.between(t0, at)));
       }
       Instant convergedAt = t0.plus(max(full));
+      int deaths = 0;
+      for (BenchPeer p : net.peers()) {
+        deaths += p.tracker.deathsSince(t0).size();
+      }
       ResultLine join =
           line("join")
               .put("ok", joined)
@@ -74,9 +83,11 @@ final class ScenarioRunner {
               .putMillis("first_ms", min(full))
               .put("members_full", full.size() + "/" + n)
               .put("min_view", minView(net))
+              .put("deaths", deaths)
               .put("msgs", traffic1[0] - traffic0[0])
               .put("bytes", traffic1[1] - traffic0[1])
               .putMillis("wall_ms", wall)
+              .putMillis("cpu_ms", cpu)
               .putMillis("setup_ms", setup);
       out.println(join);
       if (!joined) {
@@ -104,9 +115,11 @@ final class ScenarioRunner {
     Instant from = net.now();
     long[] before = net.traffic();
     long wall0 = System.nanoTime();
+    long cpu0 = cpuNanos();
     net.runFor(o.idle());
     long[] after = net.traffic();
     Duration wall = Duration.ofNanos(System.nanoTime() - wall0);
+    Duration cpu = Duration.ofNanos(cpuNanos() - cpu0);
     Duration window = Duration.between(from, net.now());
     double seconds = window.toNanos() / 1e9;
     int n = o.peers();
@@ -126,7 +139,8 @@ final class ScenarioRunner {
             .put("bytes_total_s", (after[1] - before[1]) / seconds)
             .put("false_deaths", deaths)
             .put("min_view", minView)
-            .putMillis("wall_ms", wall));
+            .putMillis("wall_ms", wall)
+            .putMillis("cpu_ms", cpu));
     return ok;
   }
 
@@ -141,6 +155,7 @@ final class ScenarioRunner {
     List<BenchPeer> others = peers.subList(0, peers.size() - 1);
     long[] before = net.traffic();
     long wall0 = System.nanoTime();
+    long cpu0 = cpuNanos();
     Instant killedAt = net.now();
     net.kill(victim);
     boolean detected =
@@ -149,6 +164,7 @@ final class ScenarioRunner {
             o.timeout());
     long[] after = net.traffic();
     Duration wall = Duration.ofNanos(System.nanoTime() - wall0);
+    Duration cpu = Duration.ofNanos(cpuNanos() - cpu0);
     List<Duration> times = new ArrayList<>();
     int falseSuspicions = 0;
     for (BenchPeer p : others) {
@@ -172,7 +188,8 @@ final class ScenarioRunner {
             .put("expiration_ms", BenchNetwork.EXPIRATION.toMillis())
             .put("msgs", after[0] - before[0])
             .put("bytes", after[1] - before[1])
-            .putMillis("wall_ms", wall));
+            .putMillis("wall_ms", wall)
+            .putMillis("cpu_ms", cpu));
     return detected;
   }
 
@@ -187,6 +204,15 @@ final class ScenarioRunner {
       l.put("link_delay_ms", o.delayMin().toMillis() + "-" + o.delayMax().toMillis());
     }
     return l.put("seed", o.seed());
+  }
+
+  /** CPU time used by this process so far (every thread), or 0 where the JVM does not say. */
+  static long cpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
   }
 
   private static int minView(BenchNetwork net) {
