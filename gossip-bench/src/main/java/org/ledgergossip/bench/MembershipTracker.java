@@ -78,9 +78,18 @@ final class MembershipTracker implements Consumer<MembershipEvent> {
     return alive.size();
   }
 
-  /** When this peer first declared {@code peer} dead, if it has. */
-  synchronized Optional<Instant> deadAt(PkiId peer) {
-    return Optional.ofNullable(firstDeath.get(peer));
+  /** When this peer first declared {@code peer} dead at or after {@code since}, if it has. */
+  synchronized Optional<Instant> deadAt(PkiId peer, Instant since) {
+    Instant first = firstDeath.get(peer);
+    if (first != null && !first.isBefore(since)) {
+      return Optional.of(first);
+    }
+    for (Death d : deaths) {
+      if (d.peer().equals(peer) && !d.at().isBefore(since)) {
+        return Optional.of(d.at());
+      }
+    }
+    return Optional.empty();
   }
 
   /** Every death this peer declared at or after {@code since}, in order. */

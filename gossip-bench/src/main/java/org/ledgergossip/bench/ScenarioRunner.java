@@ -160,7 +160,7 @@ final class ScenarioRunner {
     net.kill(victim);
     boolean detected =
         net.runUntil(
-            () -> others.stream().allMatch(p -> p.tracker.deadAt(victim.id).isPresent()),
+            () -> others.stream().allMatch(p -> p.tracker.deadAt(victim.id, killedAt).isPresent()),
             o.timeout());
     long[] after = net.traffic();
     Duration wall = Duration.ofNanos(System.nanoTime() - wall0);
@@ -168,7 +168,7 @@ final class ScenarioRunner {
     List<Duration> times = new ArrayList<>();
     int falseSuspicions = 0;
     for (BenchPeer p : others) {
-      Optional<Instant> at = p.tracker.deadAt(victim.id);
+      Optional<Instant> at = p.tracker.deadAt(victim.id, killedAt);
       at.ifPresent(a -> times.add(Duration.between(killedAt, a)));
       for (MembershipTracker.Death d : p.tracker.deathsSince(killedAt)) {
         if (!d.peer().equals(victim.id)) {
