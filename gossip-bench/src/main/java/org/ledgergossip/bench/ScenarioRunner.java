@@ -18,10 +18,11 @@ import org.ledgergossip.bench.ScenarioOptions.Kind;
  * <ul>
  *   <li>{@code join}: N peers start at once, all bootstrapping from peer 0; {@code join_ms} is the
  *       time from the starts until every peer has held the N−1 others alive (the maximum over peers
- *       of the first time each did; {@code member_p50_ms} is the median). Stamps are the views' own
- *       event times, so polling adds no error. {@code deaths} counts the peers declared dead
- *       meanwhile (by anyone), {@code cpu_ms} the CPU time of the whole process, {@code wall_ms}
- *       the real time the phase took (in virtual time, what simulating it cost).
+ *       of the first time each did; {@code member_p50_ms} is the median); {@code all_full_ms} is
+ *       when every view was full at the same time ({@code ok} needs it; −1 if never). Stamps are
+ *       the views' own event times, so polling adds no error. {@code deaths} counts the peers
+ *       declared dead meanwhile (by anyone), {@code cpu_ms} the CPU time of the whole process,
+ *       {@code wall_ms} the real time the phase took (in virtual time, what simulating it cost).
  *   <li>{@code idle}: after the join, once identities are no longer published ({@code
  *       publishCertPeriod} after the start) and at least two alive intervals after convergence, the
  *       frames and bytes every peer queues for sending over {@code --idle}, per peer and per
@@ -61,7 +62,15 @@ final class ScenarioRunner {
       long[] traffic0 = net.traffic();
       long cpu0 = cpuNanos();
       net.startAll();
-      boolean joined = net.runUntil(() -> net.fullPeers.get() == n, o.timeout());
+      // Converged = every view full at the same time (not merely each full once: under churn a
+      // peer can be full once and lose members again).
+      boolean joined =
+          net.runUntil(
+              () ->
+                  net.fullPeers.get() == n
+                      && net.peers().stream().allMatch(p -> p.tracker.aliveCount() == n - 1),
+              o.timeout());
+      Duration allFull = Duration.between(t0, net.now());
       long[] traffic1 = net.traffic();
       Duration wall = Duration.ofNanos(System.nanoTime() - wall0);
       Duration cpu = Duration.ofNanos(cpuNanos() - cpu0);
@@ -81,6 +90,7 @@ final class ScenarioRunner {
               .putMillis("join_ms", max(full))
               .putMillis("member_p50_ms", median(full))
               .putMillis("first_ms", min(full))
+              .putMillis("all_full_ms", joined ? allFull : Duration.ofMillis(-1))
               .put("members_full", full.size() + "/" + n)
               .put("min_view", minView(net))
               .put("deaths", deaths)

@@ -30,6 +30,7 @@ class JoinScenarioSmokeTest {
         .startsWith("RESULT scenario=join transport=inmemory peers=5 virtual=true ")
         .contains(" ok=true ", " members_full=5/5 ", " min_view=4 ")
         .containsPattern(" join_ms=\\d+\\.\\d ")
+        .containsPattern(" all_full_ms=\\d+\\.\\d ")
         .doesNotContain(" msgs=0 ");
   }
 }
