@@ -94,17 +94,18 @@ final class BenchNetwork implements AutoCloseable {
       this.index = index;
       msp = new X509MspProvider().create(layout.mspOptions(1, index, clock));
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
-      TransportOptions transportOptions =
-          TransportOptions.builder()
-              .tls(msp.tlsCredentials().orElseThrow())
-              .meterRegistry(meters)
-              .build();
+      scheduler = time != null ? time : Scheduler.system("bench-peer-" + index);
+      TransportOptions.Builder transportOptions =
+          TransportOptions.builder().tls(msp.tlsCredentials().orElseThrow()).meterRegistry(meters);
+      if (network != null && time == null) {
+        // Real time in memory: this peer's handlers run on its own thread, not the network's one.
+        transportOptions.scheduler(scheduler);
+      }
       Transport raw =
           network != null
-              ? network.newTransport(transportOptions)
-              : new NettyTransportProvider().create(transportOptions);
+              ? network.newTransport(transportOptions.build())
+              : new NettyTransportProvider().create(transportOptions.build());
       transport = new CountingTransport(raw);
-      scheduler = time != null ? time : Scheduler.system("bench-peer-" + index);
       WireCodec codec = new WireCodec(1 << 22, meters);
       Endpoint listenOn =
           network != null
