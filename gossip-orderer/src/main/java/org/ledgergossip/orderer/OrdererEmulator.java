@@ -4,12 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Block;
@@ -95,13 +98,14 @@ public final class OrdererEmulator implements AutoCloseable {
   private final @Nullable String name;
   private final Random random;
   private final Map<String, ChannelChain> channels = new ConcurrentHashMap<>();
+  private final List<Cancellable> loads = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private OrdererEmulator(Builder b) {
     this.msp = requireNonNull(b.msp, "msp");
     this.scheduler = requireNonNull(b.scheduler, "scheduler");
     this.registry = b.registry;
-    this.random = new Random(b.seed);
+    this.random = b.seed == null ? new SecureRandom() : new Random(b.seed);
     this.signer = new BlockSigner(msp, random);
     this.maxMessageCount = b.maxMessageCount;
     this.preferredMaxBytes = b.preferredMaxBytes;
@@ -221,15 +225,22 @@ public final class OrdererEmulator implements AutoCloseable {
 
   /**
    * Cuts synthetic blocks of {@code load} on {@code channel}, the first one interval from now,
-   * until the returned handle is cancelled or the emulator closes.
+   * until the returned handle is cancelled or the emulator closes (which cancels it).
    *
    * @throws IllegalArgumentException if there is no such channel
    */
   public Cancellable startSynthetic(String channel, SyntheticLoad load) {
     ChannelChain chain = chain(channel);
     requireNonNull(load, "load");
-    return scheduler.scheduleAtFixedRate(
-        () -> chain.cutSynthetic(load), load.interval(), load.interval());
+    Cancellable task =
+        scheduler.scheduleAtFixedRate(
+            () -> chain.cutSynthetic(load), load.interval(), load.interval());
+    loads.removeIf(Cancellable::isCancelled);
+    loads.add(task);
+    if (closed) {
+      task.cancel();
+    }
+    return task;
   }
 
   /**
@@ -268,6 +279,9 @@ public final class OrdererEmulator implements AutoCloseable {
     closed = true;
     if (name != null) {
       EmulatorRegistry.unregister(name, this);
+    }
+    for (Cancellable load : loads) {
+      load.cancel();
     }
     for (ChannelChain chain : channels.values()) {
       chain.close();
@@ -325,7 +339,7 @@ public final class OrdererEmulator implements AutoCloseable {
     private int retainedBlocks = 100_000;
     private @Nullable Function<String, LedgerStore> ledger;
     private @Nullable String name;
-    private long seed = System.nanoTime();
+    private @Nullable Long seed;
 
     private Builder() {}
 
@@ -417,7 +431,10 @@ public final class OrdererEmulator implements AutoCloseable {
       return this;
     }
 
-    /** Seeds nonces and synthetic data, for reproducible runs; default from the clock. */
+    /**
+     * Seeds nonces and synthetic data, for reproducible runs; default a {@link SecureRandom}, as
+     * signature-header nonces should be unpredictable.
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;

@@ -282,6 +282,14 @@ class OrdererEmulatorTest {
   }
 
   @Test
+  void closingTheEmulatorStopsItsSyntheticLoads() {
+    Cancellable load = emulator.startSynthetic(CHANNEL, SyntheticLoad.rate(10, 10));
+    emulator.close();
+    assertThat(load.isCancelled()).isTrue();
+    assertThat(fx.time.runUntilIdle()).isLessThan(10);
+  }
+
+  @Test
   void unknownChannelsAndDuplicateNamesAreRefused() throws Exception {
     assertThatThrownBy(() -> emulator.deliver("nochannel", 0, new Recorder()))
         .isInstanceOf(IllegalArgumentException.class)
