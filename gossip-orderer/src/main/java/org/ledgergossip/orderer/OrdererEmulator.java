@@ -13,7 +13,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Block;
 import org.ledgergossip.api.Bytes;
@@ -94,7 +93,7 @@ public final class OrdererEmulator implements AutoCloseable {
   final int maxPendingEnvelopes;
   final int maxSubscribers;
   private final int retainedBlocks;
-  private final @Nullable Function<String, LedgerStore> ledger;
+  private final @Nullable LedgerFactory ledger;
   private final @Nullable String name;
   private final Random random;
   private final Map<String, ChannelChain> channels = new ConcurrentHashMap<>();
@@ -148,8 +147,13 @@ public final class OrdererEmulator implements AutoCloseable {
     BlockLog log =
         ledger == null
             ? new MemoryBlockLog(retainedBlocks)
-            : new LedgerBlockLog(ledger.apply(channel));
-    channels.put(channel, new ChannelChain(channel, this, log));
+            : new LedgerBlockLog(ledger.open(channel));
+    try {
+      channels.put(channel, new ChannelChain(channel, this, log));
+    } catch (LedgerException | RuntimeException e) {
+      log.close();
+      throw e;
+    }
   }
 
   /** The channels created so far. */
@@ -325,6 +329,17 @@ public final class OrdererEmulator implements AutoCloseable {
     return "OrdererEmulator[" + (name == null ? "" : name + ", ") + channels() + "]";
   }
 
+  /** Opens the ledger of a channel for {@link Builder#ledger}. */
+  @FunctionalInterface
+  public interface LedgerFactory {
+    /**
+     * The ledger of {@code channel}, opened (created if needed).
+     *
+     * @throws LedgerException if it cannot be opened
+     */
+    LedgerStore open(String channel) throws LedgerException;
+  }
+
   /** Builds an {@link OrdererEmulator}; not thread-safe. */
   public static final class Builder {
     private @Nullable Msp msp;
@@ -337,7 +352,7 @@ public final class OrdererEmulator implements AutoCloseable {
     private int maxPendingEnvelopes = 10_000;
     private int maxSubscribers = 1_000;
     private int retainedBlocks = 100_000;
-    private @Nullable Function<String, LedgerStore> ledger;
+    private @Nullable LedgerFactory ledger;
     private @Nullable String name;
     private @Nullable Long seed;
 
@@ -411,10 +426,11 @@ public final class OrdererEmulator implements AutoCloseable {
     }
 
     /**
-     * Opens the ledger of a channel (called once per channel by {@link #createChannel}); the
-     * emulator closes it. Default: blocks in memory.
+     * Opens the ledger of a channel (called once per channel by {@link #createChannel}, for example
+     * {@code ch -> provider.open(new LedgerOptions(ch, dir.resolve(ch), Map.of()))}); the emulator
+     * closes it. Default: blocks in memory.
      */
-    public Builder ledger(Function<String, LedgerStore> ledger) {
+    public Builder ledger(LedgerFactory ledger) {
       this.ledger = requireNonNull(ledger, "ledger");
       return this;
     }
