@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -209,7 +210,7 @@ final class FileLedgerStore implements LedgerStore {
       return Optional.empty();
     }
     Segment s = segments.floorEntry(number).getValue();
-    return Optional.of(s.read(number, s.offsets(number, number + 1)[0]));
+    return Optional.of(s.read(number, s.offsets(number, number + 1), -1).get(0));
   }
 
   @Override
@@ -218,17 +219,26 @@ final class FileLedgerStore implements LedgerStore {
       throw new IllegalArgumentException("bad block range [" + from + ", " + toExclusive + ")");
     }
     checkOpen();
-    long end = Math.min(toExclusive, height);
+    long h = height;
+    long end = Math.min(toExclusive, h);
     List<Block> out = new ArrayList<>((int) Math.max(0, Math.min(end - from, 1 << 16)));
     long n = from;
     while (n < end) {
       Map.Entry<Long, Segment> e = segments.floorEntry(n);
+      Segment segment = e.getValue();
       Long next = segments.higherKey(e.getKey());
-      long segEnd = next == null ? end : Math.min(end, next);
-      long[] offsets = e.getValue().offsets(n, segEnd);
-      for (long offset : offsets) {
-        out.add(e.getValue().read(n++, offset));
+      long segmentEnd = next == null ? h : next; // blocks of this segment below the height
+      long to = Math.min(end, segmentEnd);
+      if (to < segmentEnd) {
+        // the index entry of block `to` says where the last record asked for ends
+        long[] offsets = segment.offsets(n, to + 1);
+        out.addAll(
+            segment.read(
+                n, Arrays.copyOf(offsets, offsets.length - 1), offsets[offsets.length - 1]));
+      } else {
+        out.addAll(segment.read(n, segment.offsets(n, to), -1));
       }
+      n = to;
     }
     return out;
   }

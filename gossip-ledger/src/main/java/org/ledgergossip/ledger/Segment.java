@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 import org.ledgergossip.api.Block;
 import org.ledgergossip.spi.ledger.LedgerException;
@@ -35,6 +37,9 @@ final class Segment implements AutoCloseable {
 
   /** Bytes of a record's header (length, number, payload CRC, header CRC). */
   static final int RECORD_HEADER = 20;
+
+  /** Bytes read at once by a range read (more when one record is larger). */
+  static final int READ_CHUNK = 1 << 20;
 
   private static final String PREFIX = "blocks-";
 
@@ -389,45 +394,98 @@ final class Segment implements AutoCloseable {
     return out;
   }
 
-  /** Reads and checks the record of block {@code number} at {@code offset}. */
-  Block read(long number, long offset) throws LedgerException {
+  /**
+   * Reads and checks blocks {@code from} onwards, whose records start at {@code offsets} (from the
+   * index); {@code endOffset} is where the last record ends, or -1 if unknown (its header is then
+   * read first). Contiguous records are read in chunks of up to {@value #READ_CHUNK} bytes.
+   */
+  List<Block> read(long from, long[] offsets, long endOffset) throws LedgerException {
+    int n = offsets.length;
+    if (n == 0) {
+      return List.of();
+    }
+    long[] ends = new long[n];
+    System.arraycopy(offsets, 1, ends, 0, n - 1);
+    long pos = offsets[n - 1];
     try {
-      ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
-      readFully(data, header, offset);
-      header.flip();
-      if (!headerIsValid(header)) {
-        throw corrupt(offset, "record header checksum mismatch (block " + number + ")");
+      if (endOffset >= 0) {
+        ends[n - 1] = endOffset;
+      } else {
+        ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
+        readFully(data, header, pos);
+        if (!headerIsValid(header)) {
+          throw corrupt(pos, "record header checksum mismatch (block " + (from + n - 1) + ")");
+        }
+        ends[n - 1] = pos + RECORD_HEADER + header.getInt(0);
       }
-      if (header.getLong(4) != number) {
-        throw corrupt(
-            offset, "found block " + header.getLong(4) + " where block " + number + " belongs");
+      List<Block> out = new ArrayList<>(n);
+      int i = 0;
+      while (i < n) {
+        pos = offsets[i];
+        int j = i + 1;
+        while (j < n && ends[j] - offsets[i] <= READ_CHUNK) {
+          j++;
+        }
+        long span = ends[j - 1] - offsets[i];
+        if (span < RECORD_HEADER || span > Integer.MAX_VALUE) {
+          throw corrupt(pos, "index gives block " + (from + i) + " a record of " + span + " bytes");
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) span);
+        readFully(data, buf, pos);
+        for (int k = i; k < j; k++) {
+          pos = offsets[k];
+          out.add(
+              decodeRecord(
+                  buf.array(),
+                  (int) (offsets[k] - offsets[i]),
+                  ends[k] - offsets[k],
+                  from + k,
+                  pos));
+        }
+        i = j;
       }
-      int length = header.getInt(0);
-      ByteBuffer payload = ByteBuffer.allocate(length);
-      readFully(data, payload, offset + RECORD_HEADER);
-      if (crc(payload.array(), 0, length) != header.getInt(12)) {
-        throw corrupt(offset, "block " + number + " checksum mismatch");
-      }
-      Block block = BlockCodec.decode(payload.array(), 0, length);
+      return out;
+    } catch (IOException e) {
+      throw new LedgerException("cannot read from " + dataPath + " at offset " + pos + ": " + e, e);
+    }
+  }
+
+  private Block decodeRecord(byte[] buf, int at, long size, long number, long offset)
+      throws LedgerException {
+    if (size < RECORD_HEADER || at + size > buf.length) {
+      throw corrupt(offset, "index gives block " + number + " a record of " + size + " bytes");
+    }
+    ByteBuffer header = ByteBuffer.wrap(buf, at, RECORD_HEADER).slice();
+    if (!headerIsValid(header)) {
+      throw corrupt(offset, "record header checksum mismatch (block " + number + ")");
+    }
+    if (header.getLong(4) != number) {
+      throw corrupt(
+          offset, "found block " + header.getLong(4) + " where block " + number + " belongs");
+    }
+    int length = header.getInt(0);
+    if (RECORD_HEADER + (long) length != size) {
+      throw corrupt(offset, "record of block " + number + " does not end where the index says");
+    }
+    if (crc(buf, at + RECORD_HEADER, length) != header.getInt(12)) {
+      throw corrupt(offset, "block " + number + " checksum mismatch");
+    }
+    try {
+      Block block = BlockCodec.decode(buf, at + RECORD_HEADER, length);
       if (block.number() != number) {
         throw corrupt(offset, "record of block " + number + " holds block " + block.number());
       }
       return block;
     } catch (InvalidProtocolBufferException e) {
       throw new LedgerException(
-          "ledger segment "
+          "corrupt ledger segment "
               + dataPath
-              + " offset "
+              + " at byte offset "
               + offset
               + ": block "
               + number
-              + " is not a"
-              + " common.Block: "
+              + " is not a common.Block: "
               + e.getMessage(),
-          e);
-    } catch (IOException e) {
-      throw new LedgerException(
-          "cannot read block " + number + " from " + dataPath + " at offset " + offset + ": " + e,
           e);
     }
   }
