@@ -1,7 +1,6 @@
 package org.ledgergossip.ledger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,7 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32C;
 import org.ledgergossip.api.Block;
 import org.ledgergossip.spi.ledger.LedgerException;
 import org.slf4j.Logger;
@@ -180,7 +178,7 @@ final class Segment implements AutoCloseable {
 
   private void writeFileHeader() throws IOException {
     ByteBuffer header = ByteBuffer.allocate(FILE_HEADER).putInt(MAGIC).putInt(VERSION).flip();
-    writeFully(data, header, 0);
+    Records.writeFully(data, header, 0);
     size = FILE_HEADER;
   }
 
@@ -192,14 +190,14 @@ final class Segment implements AutoCloseable {
     if (count == 0) {
       return size == FILE_HEADER;
     }
-    long last = readLong(index, (count - 1) * Long.BYTES);
+    long last = Records.readLong(index, (count - 1) * Long.BYTES);
     if (last < FILE_HEADER || last + RECORD_HEADER > size) {
       return false;
     }
     ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
-    readFully(data, header, last);
+    Records.readFully(data, header, last);
     header.flip();
-    return headerIsValid(header)
+    return Records.headerIsValid(header)
         && header.getLong(4) == first + count - 1
         && last + RECORD_HEADER + header.getInt(0) == size;
   }
@@ -215,7 +213,7 @@ final class Segment implements AutoCloseable {
     if (fileSize < FILE_HEADER) {
       throw corrupt(0, "file is shorter than its header");
     }
-    readFully(data, fileHeader, 0);
+    Records.readFully(data, fileHeader, 0);
     if (fileHeader.getInt(0) != MAGIC || fileHeader.getInt(4) != VERSION) {
       throw corrupt(0, "not a ledger segment of format version " + VERSION);
     }
@@ -232,9 +230,9 @@ final class Segment implements AutoCloseable {
         break;
       }
       header.clear();
-      readFully(data, header, pos);
+      Records.readFully(data, header, pos);
       header.flip();
-      if (!headerIsValid(header)) {
+      if (!Records.headerIsValid(header)) {
         if (lenient && zerosFrom(pos, fileSize)) {
           torn = "zeros";
           break;
@@ -255,8 +253,8 @@ final class Segment implements AutoCloseable {
         payload = ByteBuffer.allocate(Math.max(length, payload.capacity() * 2));
       }
       payload.clear().limit(length);
-      readFully(data, payload, pos + RECORD_HEADER);
-      if (crc(payload.array(), 0, length) != header.getInt(12)) {
+      Records.readFully(data, payload, pos + RECORD_HEADER);
+      if (Records.crc(payload.array(), 0, length) != header.getInt(12)) {
         if (end == fileSize) {
           torn = "block " + expected + " checksum mismatch in the last record";
           break;
@@ -292,7 +290,7 @@ final class Segment implements AutoCloseable {
     ByteBuffer buf = ByteBuffer.allocate(8192);
     for (long p = pos; p < end; ) {
       buf.clear().limit((int) Math.min(buf.capacity(), end - p));
-      readFully(data, buf, p);
+      Records.readFully(data, buf, p);
       for (int i = 0; i < buf.limit(); i++) {
         if (buf.get(i) != 0) {
           return false;
@@ -310,7 +308,7 @@ final class Segment implements AutoCloseable {
     }
     buf.flip();
     index.truncate(0);
-    writeFully(index, buf, 0);
+    Records.writeFully(index, buf, 0);
     index.force(true);
   }
 
@@ -329,11 +327,11 @@ final class Segment implements AutoCloseable {
    * On failure the data file is cut back to the last complete record.
    */
   void append(long number, byte[] payload) throws IOException {
-    ByteBuffer record = encodeRecord(number, payload);
+    ByteBuffer record = Records.encodeRecord(number, payload);
     try {
-      writeFully(data, record, size);
+      Records.writeFully(data, record, size);
       ByteBuffer entry = ByteBuffer.allocate(Long.BYTES).putLong(0, size);
-      writeFully(index, entry, count * Long.BYTES);
+      Records.writeFully(index, entry, count * Long.BYTES);
     } catch (IOException e) {
       try {
         data.truncate(size);
@@ -355,32 +353,12 @@ final class Segment implements AutoCloseable {
     }
   }
 
-  static ByteBuffer encodeRecord(long number, byte[] payload) {
-    ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER + payload.length);
-    record.putInt(payload.length).putLong(number).putInt(crc(payload, 0, payload.length));
-    record.putInt(crc(record.array(), 0, 16));
-    record.put(payload).flip();
-    return record;
-  }
-
-  private static boolean headerIsValid(ByteBuffer header) {
-    CRC32C crc = new CRC32C();
-    crc.update(header.duplicate().clear().limit(16));
-    return (int) crc.getValue() == header.getInt(16);
-  }
-
-  static int crc(byte[] bytes, int offset, int length) {
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, offset, length);
-    return (int) crc.getValue();
-  }
-
   /** Offsets of records {@code from} to {@code to - 1}, read from the index. */
   long[] offsets(long from, long to) throws LedgerException {
     int n = (int) (to - from);
     ByteBuffer buf = ByteBuffer.allocate(n * Long.BYTES);
     try {
-      readFully(index, buf, (from - first) * Long.BYTES);
+      Records.readFully(index, buf, (from - first) * Long.BYTES);
     } catch (IOException e) {
       throw new LedgerException(
           "cannot read index " + indexPath + " at offset " + (from - first) * Long.BYTES + ": " + e,
@@ -412,8 +390,8 @@ final class Segment implements AutoCloseable {
         ends[n - 1] = endOffset;
       } else {
         ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
-        readFully(data, header, pos);
-        if (!headerIsValid(header)) {
+        Records.readFully(data, header, pos);
+        if (!Records.headerIsValid(header)) {
           throw corrupt(pos, "record header checksum mismatch (block " + (from + n - 1) + ")");
         }
         ends[n - 1] = pos + RECORD_HEADER + header.getInt(0);
@@ -431,7 +409,7 @@ final class Segment implements AutoCloseable {
           throw corrupt(pos, "index gives block " + (from + i) + " a record of " + span + " bytes");
         }
         ByteBuffer buf = ByteBuffer.allocate((int) span);
-        readFully(data, buf, pos);
+        Records.readFully(data, buf, pos);
         for (int k = i; k < j; k++) {
           pos = offsets[k];
           out.add(
@@ -456,7 +434,7 @@ final class Segment implements AutoCloseable {
       throw corrupt(offset, "index gives block " + number + " a record of " + size + " bytes");
     }
     ByteBuffer header = ByteBuffer.wrap(buf, at, RECORD_HEADER).slice();
-    if (!headerIsValid(header)) {
+    if (!Records.headerIsValid(header)) {
       throw corrupt(offset, "record header checksum mismatch (block " + number + ")");
     }
     if (header.getLong(4) != number) {
@@ -467,7 +445,7 @@ final class Segment implements AutoCloseable {
     if (RECORD_HEADER + (long) length != size) {
       throw corrupt(offset, "record of block " + number + " does not end where the index says");
     }
-    if (crc(buf, at + RECORD_HEADER, length) != header.getInt(12)) {
+    if (Records.crc(buf, at + RECORD_HEADER, length) != header.getInt(12)) {
       throw corrupt(offset, "block " + number + " checksum mismatch");
     }
     try {
@@ -493,30 +471,6 @@ final class Segment implements AutoCloseable {
   LedgerException corrupt(long offset, String what) {
     return new LedgerException(
         "corrupt ledger segment " + dataPath + " at byte offset " + offset + ": " + what);
-  }
-
-  static void readFully(FileChannel channel, ByteBuffer buf, long position) throws IOException {
-    long pos = position;
-    while (buf.hasRemaining()) {
-      int n = channel.read(buf, pos);
-      if (n < 0) {
-        throw new EOFException("end of file at offset " + pos);
-      }
-      pos += n;
-    }
-  }
-
-  private static long readLong(FileChannel channel, long position) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(Long.BYTES);
-    readFully(channel, buf, position);
-    return buf.getLong(0);
-  }
-
-  static void writeFully(FileChannel channel, ByteBuffer buf, long position) throws IOException {
-    long pos = position;
-    while (buf.hasRemaining()) {
-      pos += channel.write(buf, pos);
-    }
   }
 
   private void closeQuietly() {
