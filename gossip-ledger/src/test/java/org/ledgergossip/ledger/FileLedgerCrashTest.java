@@ -1,6 +1,7 @@
 package org.ledgergossip.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ledgergossip.api.Block;
+import org.ledgergossip.spi.ledger.LedgerException;
 import org.ledgergossip.spi.ledger.LedgerOptions;
 import org.ledgergossip.spi.ledger.LedgerStore;
 import org.ledgergossip.tck.LedgerStoreContract;
@@ -96,6 +98,13 @@ class FileLedgerCrashTest {
         if (line.startsWith("acked ")) {
           last = Long.parseLong(line.substring(6));
           seen++;
+        } else if (line.startsWith("opened ")) {
+          // while the child holds the ledger, this process may not open it
+          assertThatThrownBy(
+                  () -> new FileLedgerStoreProvider().open(new LedgerOptions("x", dir, Map.of())))
+              .isInstanceOf(LedgerException.class)
+              .hasMessageContaining("already open by another writer")
+              .hasMessageContaining("held by process " + child.pid());
         }
       }
     } finally {
