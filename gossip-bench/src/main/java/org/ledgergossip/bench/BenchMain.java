@@ -4,24 +4,41 @@ import java.util.Arrays;
 
 /**
  * Entry point of {@code gossip-bench.jar}: {@code jmh [JMH options]} runs the micro-benchmarks (for
- * example {@code jmh CryptoBenchmark -wi 2 -i 3 -f 1}). Whole-network scenarios join with the
- * issues that bring membership and blocks.
+ * example {@code jmh CryptoBenchmark -wi 2 -i 3 -f 1}); {@code join}, {@code idle} and {@code
+ * failure} run a whole network of peers and print {@code RESULT} lines (see {@link ScenarioOptions}
+ * and {@link ScenarioRunner}). Exits 0 when the scenario reached its end state, 1 when it did not,
+ * 2 on a usage error.
  */
 public final class BenchMain {
 
+  private static final String USAGE =
+      """
+      usage: java -jar gossip-bench.jar jmh [JMH options and benchmark patterns]
+               benchmarks: CryptoBenchmark, HandshakeBenchmark, FrameThroughputBenchmark
+             java -jar gossip-bench.jar join|idle|failure [--peers N] [--transport inmemory|netty]
+               [--virtual-time] [--seed S] [--timeout 120s] [--idle 10s] [--link-delay 5ms-50ms]
+      """;
+
   private BenchMain() {}
 
-  /** Runs the benchmark named by the first argument. */
+  /** Runs the benchmark or scenario named by the first argument. */
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || !args[0].equals("jmh")) {
-      System.err.print(
-          """
-          usage: java -jar gossip-bench.jar jmh [JMH options and benchmark patterns]
-            benchmarks: CryptoBenchmark, HandshakeBenchmark, FrameThroughputBenchmark
-            scenarios (join, spread, failure, ...) arrive with membership and blocks
-          """);
-      System.exit(2);
+    if (args.length > 0 && args[0].equals("jmh")) {
+      org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
     }
-    org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+    ScenarioOptions options;
+    try {
+      options = ScenarioOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("gossip-bench: " + e.getMessage());
+      System.err.print(USAGE);
+      System.exit(2);
+      return;
+    }
+    boolean ok = new ScenarioRunner(options, System.out).run();
+    System.out.flush();
+    // Non-daemon threads of a failed run must not keep the JVM alive.
+    System.exit(ok ? 0 : 1);
   }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,9 @@ import org.ledgergossip.api.PeerTime;
 import org.ledgergossip.api.PkiId;
 import org.ledgergossip.api.time.Cancellable;
 import org.ledgergossip.api.time.Scheduler;
+import org.ledgergossip.core.internal.RandomPeers;
 import org.ledgergossip.core.internal.comm.Comm;
+import org.ledgergossip.core.internal.comm.ConnectionEvent;
 import org.ledgergossip.core.internal.comm.MessageDeduplicator;
 import org.ledgergossip.core.internal.comm.ReceivedMessage;
 import org.ledgergossip.core.internal.comm.Subscription;
@@ -66,7 +69,9 @@ import org.slf4j.LoggerFactory;
  * membership request or response, is forwarded as received (never re-signed), never back to the
  * peer it came from. A peer the view learns and we have no connection to is dialled at its internal
  * endpoint, else its external one; dead peers (and alive peers without a connection) are re-dialled
- * every {@code reconnectInterval}.
+ * every {@code reconnectInterval}. A peer is dead after {@code aliveExpirationTimeout} without a
+ * newer alive message, or at once when its connection closed and no new one replaced it within
+ * {@code connTimeout} (Fabric's "presumed dead"; counted in {@value #PRESUMED_DEAD_COUNTER}).
  *
  * <p><b>Identities.</b> Signers are kept in an {@link IdentityMapper}; every peer's signed identity
  * message is pulled every {@code pullInterval} ({@link IdentityPull}), so a peer that joins after
@@ -88,6 +93,9 @@ public final class Discovery implements AutoCloseable {
 
   /** The counter of membership requests whose alive message is not the connection's peer's. */
   public static final String SPOOFED_COUNTER = "gossip_membership_spoofed_requests_total";
+
+  /** The counter of peers marked dead at once because their connection closed. */
+  public static final String PRESUMED_DEAD_COUNTER = "gossip_membership_presumed_dead_total";
 
   /** The counter of membership messages whose embedded envelopes do not decode. */
   public static final String MALFORMED_COUNTER = "gossip_membership_malformed_total";
@@ -120,6 +128,7 @@ public final class Discovery implements AutoCloseable {
   private final IdentityPull identityPull;
   private final IdentityPurge identityPurge;
 
+  private final Counter presumedDead;
   private final AtomicLong seq = new AtomicLong();
   private volatile Bytes metadata;
   private volatile @Nullable Envelope ownAlive;
@@ -149,6 +158,10 @@ public final class Discovery implements AutoCloseable {
     this.config = requireNonNull(b.config, "config");
     MeterRegistry registry = requireNonNull(b.meterRegistry, "meterRegistry");
     this.random = requireNonNull(b.random, "random");
+    this.presumedDead =
+        Counter.builder(PRESUMED_DEAD_COUNTER)
+            .description("Peers marked dead at once because their connection closed")
+            .register(registry);
     this.self = msp.localIdentity().pkiId();
     Optional<Endpoint> external =
         b.external != null ? Optional.of(b.external) : config.externalEndpoint();
@@ -249,6 +262,7 @@ public final class Discovery implements AutoCloseable {
       startNanos = scheduler.clock().nanoTime();
       ownAlive = signAlive();
       subscriptions.add(comm.subscribeConnections(exchange::onConnection));
+      subscriptions.add(comm.subscribeConnections(this::onConnectionEvent));
       subscriptions.add(comm.subscribe(Comm.kindIs(ContentCase.ALIVE_MSG), this::onAlive));
       subscriptions.add(comm.subscribe(Comm.kindIs(ContentCase.MEM_REQ), exchange::onRequest));
       subscriptions.add(comm.subscribe(Comm.kindIs(ContentCase.MEM_RES), exchange::onResponse));
@@ -409,17 +423,8 @@ public final class Discovery implements AutoCloseable {
     if (!running()) {
       return;
     }
-    List<PkiId> peers = new ArrayList<>(connectedAlive());
-    int n = Math.min(config.pullPeerNum(), peers.size());
-    synchronized (random) {
-      for (int i = 0; i < n; i++) {
-        int j = i + random.nextInt(peers.size() - i);
-        PkiId chosen = peers.get(j);
-        peers.set(j, peers.get(i));
-        peers.set(i, chosen);
-      }
-    }
-    peers.subList(0, n).forEach(exchange::sendRequest);
+    RandomPeers.choose(connectedAlive(), config.pullPeerNum(), random)
+        .forEach(exchange::sendRequest);
   }
 
   private void introduce(PkiId peer) {
@@ -428,6 +433,29 @@ public final class Discovery implements AutoCloseable {
 
   private void greet(PkiId peer) {
     exchange.sendAlive(peer);
+  }
+
+  /**
+   * Fabric's "presumed dead": a peer whose connection closed, and which has no connection again
+   * after {@code connTimeout} (long enough for a connection of the other direction whose handshake
+   * was under way to replace it), is marked dead at once instead of after {@code
+   * aliveExpirationTimeout}. Its next newer alive message brings it back; meanwhile it is
+   * re-dialled every reconnect round.
+   */
+  private void onConnectionEvent(ConnectionEvent event) {
+    if (event.type() != ConnectionEvent.Type.CLOSED || event.peer().probe() || !running()) {
+      return;
+    }
+    PkiId peer = event.peer().pkiId();
+    Cancellable unused =
+        scheduler.schedule(
+            () -> {
+              if (running() && comm.connection(peer).isEmpty() && view.markDead(peer)) {
+                presumedDead.increment();
+                log.debug("{} presumed dead: its connection closed and none replaced it", peer);
+              }
+            },
+            config.connTimeout());
   }
 
   private void reconnect() {

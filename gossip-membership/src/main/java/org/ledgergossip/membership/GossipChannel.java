@@ -27,6 +27,7 @@ import org.ledgergossip.api.MembershipEvent;
 import org.ledgergossip.api.PeerTime;
 import org.ledgergossip.api.PkiId;
 import org.ledgergossip.api.time.Cancellable;
+import org.ledgergossip.core.internal.RandomPeers;
 import org.ledgergossip.core.internal.channel.ChannelMac;
 import org.ledgergossip.core.internal.comm.ReceivedMessage;
 import org.ledgergossip.core.internal.comm.SendStatus;
@@ -448,16 +449,8 @@ public final class GossipChannel {
         return;
       }
     }
-    List<PkiId> peers = new ArrayList<>(candidates(true));
-    int n = Math.min(ctx.config().pullPeerNum(), peers.size());
-    synchronized (ctx.random()) {
-      for (int i = 0; i < n; i++) {
-        int j = i + ctx.random().nextInt(peers.size() - i);
-        PkiId chosen = peers.get(j);
-        peers.set(j, peers.get(i));
-        peers.set(i, chosen);
-      }
-    }
+    List<PkiId> peers =
+        RandomPeers.choose(candidates(true), ctx.config().pullPeerNum(), ctx.random());
     GossipMessage request =
         GossipMessage.newBuilder()
             .setTag(GossipMessage.Tag.CHAN_OR_ORG)
@@ -466,7 +459,7 @@ public final class GossipChannel {
             .build();
     try {
       byte[] frame = ctx.codec().encode(request);
-      ctx.comm().send(frame, peers.subList(0, n));
+      ctx.comm().send(frame, peers);
     } catch (MalformedMessageException e) {
       log.warn("channel {}: cannot send a state-info pull request: {}", name, e.getMessage());
     }

@@ -32,6 +32,7 @@ import org.ledgergossip.api.GossipConfig;
 import org.ledgergossip.api.Member;
 import org.ledgergossip.api.PkiId;
 import org.ledgergossip.api.time.Scheduler;
+import org.ledgergossip.core.internal.RandomPeers;
 import org.ledgergossip.core.internal.comm.AuthenticatedPeer;
 import org.ledgergossip.core.internal.comm.Comm;
 import org.ledgergossip.core.internal.comm.ReceivedMessage;
@@ -425,17 +426,7 @@ final class IdentityPull {
 
     @Override
     public List<PkiId> selectPeers() {
-      List<PkiId> peers = new ArrayList<>(candidates.get());
-      int n = Math.min(pullPeerNum, peers.size());
-      synchronized (random) {
-        for (int i = 0; i < n; i++) {
-          int j = i + random.nextInt(peers.size() - i);
-          PkiId chosen = peers.get(j);
-          peers.set(j, peers.get(i));
-          peers.set(i, chosen);
-        }
-      }
-      return List.copyOf(peers.subList(0, n));
+      return RandomPeers.choose(candidates.get(), pullPeerNum, random);
     }
 
     @Override

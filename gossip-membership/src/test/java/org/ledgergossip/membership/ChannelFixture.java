@@ -127,6 +127,7 @@ final class ChannelFixture implements AutoCloseable {
               .comm(comm)
               .msp(msp)
               .view(discovery.view())
+              .identities(discovery.identities()::get)
               .scheduler(time)
               .config(CONFIG)
               .meterRegistry(meters)

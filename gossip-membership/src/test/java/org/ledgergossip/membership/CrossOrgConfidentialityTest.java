@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.hyperledger.fabric.protos.gossip.PullMsgType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,9 @@ class CrossOrgConfidentialityTest {
 
   private static final int PEERS = 5;
   private static final int WITH_EXTERNAL = 3;
+
+  /** Identities of foreign peers with an external endpoint pulled by peers that have one too. */
+  private static final AtomicLong FOREIGN_IDENTITIES = new AtomicLong();
 
   @TempDir Path dir;
 
@@ -110,6 +114,41 @@ class CrossOrgConfidentialityTest {
     System.out.println("membership messages inspected: " + inspected.get());
     assertThat(inspected.get()).isGreaterThan(1000);
     assertThat(leaks).as("membership messages that told a peer too much").isEmpty();
+    System.out.println("foreign identities pulled (rightly): " + FOREIGN_IDENTITIES.get());
+    assertThat(FOREIGN_IDENTITIES.get()).as("identity pulls across the organisations").isPositive();
+  }
+
+  /**
+   * Records a leak if an identity pulled by {@code n} belongs to a peer of another organisation
+   * that has no external endpoint, or if {@code n} has none and gets any foreign identity; counts
+   * the foreign identities that were rightly disclosed.
+   */
+  private static void inspectIdentities(
+      Node n, List<Envelope> items, Map<PkiId, Node> byId, List<String> leaks) {
+    for (Envelope item : items) {
+      PkiId about;
+      try {
+        about =
+            PkiId.of(
+                GossipMessage.parseFrom(item.getPayload())
+                    .getPeerIdentity()
+                    .getPkiId()
+                    .toByteArray());
+      } catch (InvalidProtocolBufferException e) {
+        leaks.add("undecodable identity message sent to " + n.org + "." + n.index);
+        continue;
+      }
+      Node peer = byId.get(about);
+      if (peer == null || peer.org == n.org) {
+        continue;
+      }
+      String what = "identity of " + peer.org + "." + peer.index + " to " + n.org + "." + n.index;
+      if (!peer.external) {
+        leaks.add(what + ", which has no external endpoint");
+      } else {
+        FOREIGN_IDENTITIES.incrementAndGet();
+      }
+    }
   }
 
   private static int expectedAlive(Node n) {
@@ -131,6 +170,11 @@ class CrossOrgConfidentialityTest {
       case MEM_RES -> {
         alive.addAll(message.getMemRes().getAliveList());
         alive.addAll(message.getMemRes().getDeadList());
+      }
+      case DATA_UPDATE -> {
+        if (message.getDataUpdate().getMsgType() == PullMsgType.IDENTITY_MSG) {
+          inspectIdentities(n, message.getDataUpdate().getDataList(), byId, leaks);
+        }
       }
       default -> {}
     }

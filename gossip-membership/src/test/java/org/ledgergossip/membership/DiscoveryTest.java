@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.MembershipRequest;
@@ -83,13 +85,14 @@ class DiscoveryTest {
   }
 
   /**
-   * With every alive message pushed straight to every peer (propagatePeerNum = 9), each peer's last
-   * refresh of the victim is at most the kill, so it is dead everywhere within
-   * aliveExpirationTimeout + one check interval of the kill.
+   * A peer cut off by a partition (its connections stay open, its frames are lost): with every
+   * alive message pushed straight to every peer (propagatePeerNum = 9), each peer's last refresh of
+   * the victim is at most the cut, so it is dead everywhere within aliveExpirationTimeout + one
+   * check interval of the cut.
    */
   @Test
-  void aKilledPeerIsMarkedDeadByEveryOtherWithinTheExpirationTimeoutAndOneCheck() throws Exception {
-    Duration took = killOneOfTen(DiscoveryFixture.config(9));
+  void aSilentPeerIsMarkedDeadByEveryOtherWithinTheExpirationTimeoutAndOneCheck() throws Exception {
+    Duration took = silenceOneOfTen(DiscoveryFixture.config(9), this::isolate);
     assertThat(took)
         .isLessThanOrEqualTo(DiscoveryFixture.EXPIRATION.plus(DiscoveryFixture.CHECK))
         .isGreaterThanOrEqualTo(DiscoveryFixture.EXPIRATION.minus(DiscoveryFixture.ALIVE));
@@ -100,16 +103,67 @@ class DiscoveryTest {
    * its next pull, which restarts its timer (as in Fabric): the bound grows by one pull interval.
    */
   @Test
-  void withPartialPushAKilledPeerIsDeadEverywhereWithinOnePullIntervalMore() throws Exception {
-    Duration took = killOneOfTen(DiscoveryFixture.CONFIG);
+  void withPartialPushASilentPeerIsDeadEverywhereWithinOnePullIntervalMore() throws Exception {
+    Duration took = silenceOneOfTen(DiscoveryFixture.CONFIG, this::isolate);
     assertThat(took)
         .isLessThanOrEqualTo(
             DiscoveryFixture.EXPIRATION.plus(DiscoveryFixture.CHECK).plus(DiscoveryFixture.PULL))
         .isGreaterThanOrEqualTo(DiscoveryFixture.EXPIRATION.minus(DiscoveryFixture.ALIVE));
   }
 
-  /** Converges 10 peers, kills one, and gives the virtual time until all 9 others see it dead. */
-  private Duration killOneOfTen(GossipConfig config) throws Exception {
+  /**
+   * A killed peer's connections close and nobody can dial it again: every other peer presumes it
+   * dead once {@code connTimeout} has passed without a new connection (Fabric marks a peer dead at
+   * once when a send to it fails), long before the expiration timeout.
+   */
+  @Test
+  void aKilledPeerIsPresumedDeadByEveryOtherOnceItsConnectionClosedForConnTimeout()
+      throws Exception {
+    Duration took = silenceOneOfTen(DiscoveryFixture.CONFIG, victim -> net.kill(victim));
+    Duration connTimeout = DiscoveryFixture.CONFIG.connTimeout();
+    assertThat(took)
+        .isGreaterThanOrEqualTo(connTimeout)
+        .isLessThan(connTimeout.plusMillis(100))
+        .isLessThan(DiscoveryFixture.EXPIRATION);
+  }
+
+  /** A peer presumed dead because a connection closed comes back with its next alive message. */
+  @Test
+  void aPeerPresumedDeadByAClosedConnectionIsAliveAgainWithItsNextAliveMessage() throws Exception {
+    net = new DiscoveryFixture(dir, 3);
+    List<Node> nodes = startAll(3);
+    assertThat(net.time.runUntil(() -> converged(nodes), DiscoveryFixture.ALIVE.multipliedBy(3)))
+        .isTrue();
+    Node a = nodes.get(0);
+    Node b = nodes.get(1);
+    net.network.faults().partition(List.of(Set.of(a.endpoint), Set.of(b.endpoint)));
+    a.comm.connection(b.id).orElseThrow().connection().close();
+    assertThat(
+            net.time.runUntil(
+                () -> a.view().dead().size() == 1,
+                DiscoveryFixture.CONFIG.connTimeout().plusMillis(100)))
+        .isTrue();
+    assertThat(a.view().dead()).extracting(Member::pkiId).containsExactly(b.id);
+    assertThat(a.count(Discovery.PRESUMED_DEAD_COUNTER)).isEqualTo(1.0);
+
+    net.network.faults().heal();
+    assertThat(
+            net.time.runUntil(
+                () -> a.view().alive().size() == 2 && a.comm.connection(b.id).isPresent(),
+                DiscoveryFixture.ALIVE.multipliedBy(5)))
+        .isTrue();
+    assertThat(a.view().dead()).isEmpty();
+  }
+
+  private void isolate(Node victim) {
+    net.network.faults().partition(List.of(Set.of(victim.endpoint)));
+  }
+
+  /**
+   * Converges 10 peers, silences one with {@code silence}, and gives the virtual time until all 9
+   * others see it dead.
+   */
+  private Duration silenceOneOfTen(GossipConfig config, Consumer<Node> silence) throws Exception {
     net = new DiscoveryFixture(dir, 10, config);
     List<Node> nodes = startAll(10);
     assertThat(net.time.runUntil(() -> converged(nodes), DiscoveryFixture.ALIVE.multipliedBy(3)))
@@ -119,7 +173,7 @@ class DiscoveryTest {
     List<Node> others = new ArrayList<>(nodes);
     others.remove(victim);
 
-    net.kill(victim);
+    silence.accept(victim);
     Instant killed = net.time.now();
     Duration limit = DiscoveryFixture.EXPIRATION.multipliedBy(3);
     boolean allDead =
@@ -134,7 +188,7 @@ class DiscoveryTest {
     System.out.println(
         "propagatePeerNum "
             + config.propagatePeerNum()
-            + ": killed peer dead at all 9 others after "
+            + ": silenced peer dead at all 9 others after "
             + took
             + " of virtual time");
     assertThat(allDead).as("dead everywhere within %s", limit).isTrue();

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Endpoint;
+import org.ledgergossip.api.time.Scheduler;
 import org.ledgergossip.spi.transport.ConnectionHandler;
 import org.ledgergossip.spi.transport.SendResult;
 import org.ledgergossip.spi.transport.TransportException;
@@ -18,8 +19,9 @@ import org.ledgergossip.spi.transport.TransportException;
  * arrive in order whatever the order the scheduler runs those tasks in. The receive slot is freed
  * when the handler's {@code onFrame} returns, which pulls the next frame from the send queue.
  *
- * <p>Thread-safe: state is guarded by the network's lock; handlers are called on the scheduler
- * without it.
+ * <p>Thread-safe: state is guarded by the network's lock; handlers are called without it, on the
+ * network's scheduler or, for frames, on the receiving transport's own scheduler when it has one
+ * (see {@link InMemoryNetwork#newTransport}).
  */
 final class InMemoryConnection {
 
@@ -228,6 +230,21 @@ final class InMemoryConnection {
       to.transport.meters().received();
       network.emit(NetworkEvent.Type.DELIVERED, from.local, to.local, frame.length, "");
     }
+    Scheduler own = network.handlerScheduler(to.transport);
+    if (own == network.scheduler()) {
+      handOver(to, handler, frame);
+    } else {
+      // Deliveries of one direction reach the receiver's serial scheduler in arrival order.
+      try {
+        own.execute(() -> handOver(to, handler, frame));
+      } catch (RuntimeException closedScheduler) {
+        handOver(to, handler, frame); // its owner is shutting down: deliver here, as before
+      }
+    }
+  }
+
+  /** Calls {@code to}'s handler with {@code frame}, then frees its receive slot. */
+  private void handOver(ConnectionSide to, @Nullable ConnectionHandler handler, byte[] frame) {
     if (handler == null) {
       LOG.log(Level.WARNING, () -> to + " has no handler; frame dropped");
     } else {

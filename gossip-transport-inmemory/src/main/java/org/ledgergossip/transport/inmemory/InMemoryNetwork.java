@@ -115,7 +115,13 @@ public final class InMemoryNetwork implements AutoCloseable {
 
   /**
    * A new transport on this network. It listens nowhere until {@link Transport#listen} is called.
-   * The network's scheduler is used whatever {@link TransportOptions#scheduler()} says.
+   *
+   * <p>The network's scheduler times everything (delays, timeouts, deliveries). If {@link
+   * TransportOptions#scheduler()} names another scheduler, the transport's handlers receive their
+   * frames on it, in order per connection direction: in real time, a network of peers that each
+   * bring their own scheduler then spreads the handlers' work over those threads instead of running
+   * it all on the network's one. Acceptors, dial futures and close notifications stay on the
+   * network's scheduler.
    *
    * @throws IllegalStateException if the network is closed
    */
@@ -168,6 +174,11 @@ public final class InMemoryNetwork implements AutoCloseable {
   /** The name this network is registered under while open. */
   public String name() {
     return name;
+  }
+
+  /** The scheduler {@code transport}'s handlers get their frames on (see {@link #newTransport}). */
+  Scheduler handlerScheduler(InMemoryTransport transport) {
+    return transport.options().scheduler().orElse(scheduler);
   }
 
   /** The scheduler every task of this network runs on. */

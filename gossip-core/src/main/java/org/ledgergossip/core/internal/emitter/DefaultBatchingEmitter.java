@@ -19,6 +19,7 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.time.Cancellable;
 import org.ledgergossip.api.time.Scheduler;
+import org.ledgergossip.core.internal.RandomPeers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,13 +207,7 @@ final class DefaultBatchingEmitter<M, P> implements BatchingEmitter<M, P> {
     if (q.origin != null) {
       pool.remove(q.origin);
     }
-    List<P> candidates = new ArrayList<>(pool);
-    int k = Math.min(peerNum, candidates.size());
-    // Partial Fisher-Yates: the first k positions end up a uniform random k-subset.
-    for (int i = 0; i < k; i++) {
-      Collections.swap(candidates, i, i + random.nextInt(candidates.size() - i));
-    }
-    return candidates.subList(0, k);
+    return RandomPeers.choose(pool, peerNum, random);
   }
 
   @Override

@@ -24,6 +24,8 @@ final class TagRules {
   private static final ImmutableSet<Tag> ORG_ONLY = Sets.immutableEnumSet(Tag.ORG_ONLY);
   private static final ImmutableSet<Tag> CHAN_AND_ORG = Sets.immutableEnumSet(Tag.CHAN_AND_ORG);
   private static final ImmutableSet<Tag> CHAN_OR_ORG = Sets.immutableEnumSet(Tag.CHAN_OR_ORG);
+  private static final ImmutableSet<Tag> EMPTY_OR_ORG_ONLY =
+      Sets.immutableEnumSet(Tag.EMPTY, Tag.ORG_ONLY);
   private static final ImmutableSet<Tag> EMPTY_OR_UNDEFINED =
       Sets.immutableEnumSet(Tag.EMPTY, Tag.UNDEFINED);
 
@@ -100,9 +102,27 @@ final class TagRules {
    * <p>Callers have already refused {@code CONTENT_NOT_SET} and private data.
    */
   static Optional<String> violation(GossipMessage message) {
+    return violation(message, legalTags(message.getContentCase(), pullMsgType(message)));
+  }
+
+  /**
+   * {@link #violation(GossipMessage)} for a message that arrived inside another one. Fabric checks
+   * no tag there, and its certificate store signs its {@code PeerIdentity} messages with {@code
+   * EMPTY} (while {@code IsTagLegal} demands {@code ORG_ONLY} of a top-level one), so an embedded
+   * identity may carry either; every other content follows the top-level table.
+   */
+  static Optional<String> embeddedViolation(GossipMessage message) {
+    ContentCase content = message.getContentCase();
+    return violation(
+        message,
+        content == ContentCase.PEER_IDENTITY
+            ? EMPTY_OR_ORG_ONLY
+            : legalTags(content, pullMsgType(message)));
+  }
+
+  private static Optional<String> violation(GossipMessage message, ImmutableSet<Tag> legal) {
     ContentCase content = message.getContentCase();
     PullMsgType pullType = pullMsgType(message);
-    ImmutableSet<Tag> legal = legalTags(content, pullType);
     Tag tag = message.getTag();
     if (legal.contains(tag)) {
       return Optional.empty();

@@ -138,13 +138,15 @@ public final class WireCodec {
           "frame of " + frame.length + " bytes is not a gossip Envelope: " + e.getMessage(),
           e);
     }
-    return check(bytes, envelope);
+    return check(bytes, envelope, false);
   }
 
   /**
    * Checks an envelope that arrived inside another message: the alive messages of a {@code
    * MembershipRequest}/{@code MembershipResponse}, the items of a {@code DataUpdate} or a {@code
-   * StateInfoSnapshot}. The checks are those of {@link #decode} after the envelope is parsed.
+   * StateInfoSnapshot}. The checks are those of {@link #decode} after the envelope is parsed,
+   * except that an embedded {@code PeerIdentity} may be tagged {@code EMPTY} as well as {@code
+   * ORG_ONLY} (Fabric's certificate store signs its identity messages with {@code EMPTY}).
    *
    * <p>Such an envelope has no frame of its own; {@link ReceivedEnvelope#frame()} is its
    * serialization. Its payload and signature are the bytes received, so the signature stays valid.
@@ -159,10 +161,10 @@ public final class WireCodec {
           Reason.FRAME_TOO_LARGE,
           "embedded envelope of " + size + " bytes exceeds the maximum of " + maxFrameSize);
     }
-    return check(envelope.toByteString(), envelope);
+    return check(envelope.toByteString(), envelope, true);
   }
 
-  private ReceivedEnvelope check(ByteString frame, Envelope envelope)
+  private ReceivedEnvelope check(ByteString frame, Envelope envelope, boolean embedded)
       throws MalformedMessageException {
     ByteString payload = envelope.getPayload();
     if (payload.isEmpty()) {
@@ -197,7 +199,8 @@ public final class WireCodec {
               + content
               + " (private data) is not supported by this implementation");
     }
-    Optional<String> violation = TagRules.violation(message);
+    Optional<String> violation =
+        embedded ? TagRules.embeddedViolation(message) : TagRules.violation(message);
     if (violation.isPresent()) {
       throw reject(Reason.TAG_ILLEGAL, "GossipMessage " + violation.get());
     }

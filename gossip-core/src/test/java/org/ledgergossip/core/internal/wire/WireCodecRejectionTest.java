@@ -216,6 +216,26 @@ class WireCodecRejectionTest {
   }
 
   @Test
+  void anEmbeddedIdentityMayBeTaggedEmptyAsFabricsCertStoreSignsItButATopLevelOneMayNot()
+      throws Exception {
+    GossipMessage identity =
+        SampleMessages.sample(ContentCase.PEER_IDENTITY).setTag(Tag.EMPTY).build();
+
+    assertThat(codec.decodeEmbedded(WireCodec.envelopeOf(identity)).contentCase())
+        .isEqualTo(ContentCase.PEER_IDENTITY);
+    assertThat(refuse(frameOf(identity)).reason()).isEqualTo(Reason.TAG_ILLEGAL);
+    GossipMessage chanOnly =
+        SampleMessages.sample(ContentCase.PEER_IDENTITY).setTag(Tag.CHAN_ONLY).build();
+    assertThatThrownBy(() -> codec.decodeEmbedded(WireCodec.envelopeOf(chanOnly)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("PEER_IDENTITY");
+    GossipMessage embeddedAlive =
+        SampleMessages.sample(ContentCase.ALIVE_MSG).setTag(Tag.ORG_ONLY).build();
+    assertThatThrownBy(() -> codec.decodeEmbedded(WireCodec.envelopeOf(embeddedAlive)))
+        .isInstanceOf(MalformedMessageException.class);
+  }
+
+  @Test
   void eachRefusalIncrementsTheCounterOfItsReasonOnly() {
     for (Reason reason : Reason.values()) {
       assertThat(rejected(reason)).as("registered at zero: " + reason).isZero();

@@ -1,0 +1,168 @@
+package org.ledgergossip.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.ledgergossip.api.Endpoint;
+import org.ledgergossip.spi.transport.Connection;
+import org.ledgergossip.spi.transport.ConnectionHandler;
+import org.ledgergossip.spi.transport.Listener;
+import org.ledgergossip.spi.transport.SendResult;
+import org.ledgergossip.spi.transport.Transport;
+import org.ledgergossip.spi.transport.TransportException;
+import org.ledgergossip.spi.transport.TransportOptions;
+
+/**
+ * A {@link Transport} that counts the frames (and their bytes) its connections queue for sending
+ * and deliver, in a {@link Traffic}. Bytes are gossip frame bytes, without TLS, TCP or length
+ * framing. Each underlying connection is seen through one wrapper, so identity comparisons by the
+ * caller hold. Thread-safe.
+ */
+final class CountingTransport implements Transport {
+
+  /** Frame and byte counters of one transport. Thread-safe. */
+  static final class Traffic {
+    final LongAdder sentFrames = new LongAdder();
+    final LongAdder sentBytes = new LongAdder();
+    final LongAdder receivedFrames = new LongAdder();
+    final LongAdder receivedBytes = new LongAdder();
+  }
+
+  private final Transport delegate;
+  final Traffic traffic = new Traffic();
+
+  CountingTransport(Transport delegate) {
+    this.delegate = requireNonNull(delegate, "delegate");
+  }
+
+  @Override
+  public Listener listen(Endpoint endpoint, Acceptor acceptor) throws TransportException {
+    return delegate.listen(
+        endpoint,
+        raw -> {
+          CountingHandler handler = new CountingHandler();
+          handler.inner = acceptor.accept(handler.wrap(raw));
+          return handler;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Connection> dial(Endpoint remote, ConnectionHandler handler) {
+    CountingHandler counting = new CountingHandler();
+    counting.inner = handler;
+    return delegate.dial(remote, counting).thenApply(counting::wrap);
+  }
+
+  @Override
+  public TransportOptions options() {
+    return delegate.options();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  /** The handler of one connection; it owns that connection's single wrapper. */
+  private final class CountingHandler implements ConnectionHandler {
+    volatile @Nullable ConnectionHandler inner;
+    private @Nullable CountingConnection wrapper;
+
+    synchronized CountingConnection wrap(Connection raw) {
+      if (wrapper == null) {
+        wrapper = new CountingConnection(raw);
+      }
+      return wrapper;
+    }
+
+    @Override
+    public void onFrame(Connection connection, byte[] frame) {
+      traffic.receivedFrames.increment();
+      traffic.receivedBytes.add(frame.length);
+      ConnectionHandler h = inner;
+      if (h != null) {
+        h.onFrame(wrap(connection), frame);
+      }
+    }
+
+    @Override
+    public void onClose(Connection connection, @Nullable Throwable cause) {
+      ConnectionHandler h = inner;
+      if (h != null) {
+        h.onClose(wrap(connection), cause);
+      }
+    }
+  }
+
+  private final class CountingConnection implements Connection {
+    private final Connection raw;
+
+    CountingConnection(Connection raw) {
+      this.raw = raw;
+    }
+
+    @Override
+    public SendResult send(byte[] frame) {
+      SendResult result = raw.send(frame);
+      if (result == SendResult.QUEUED) {
+        traffic.sentFrames.increment();
+        traffic.sentBytes.add(frame.length);
+      }
+      return result;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+      return raw.remoteEndpoint();
+    }
+
+    @Override
+    public Endpoint localEndpoint() {
+      return raw.localEndpoint();
+    }
+
+    @Override
+    public boolean isClient() {
+      return raw.isClient();
+    }
+
+    @Override
+    public Optional<X509Certificate> peerCertificate() {
+      return raw.peerCertificate();
+    }
+
+    @Override
+    public Optional<X509Certificate> localCertificate() {
+      return raw.localCertificate();
+    }
+
+    @Override
+    public long droppedFrames() {
+      return raw.droppedFrames();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return raw.isOpen();
+    }
+
+    @Override
+    public void close() {
+      raw.close();
+    }
+
+    @Override
+    public CompletableFuture<Void> closeFuture() {
+      return raw.closeFuture();
+    }
+
+    @Override
+    public String toString() {
+      return raw.toString();
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package org.ledgergossip.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The command line of a scenario, in the shape BENCHMARKS.md prescribes: {@code <scenario> [--peers
+ * N] [--transport inmemory|netty] [--virtual-time] [--seed S] [--timeout 120s]}, plus {@code
+ * [--idle 10s]} (the window over which idle traffic is measured) and {@code [--link-delay
+ * 5ms-50ms]} (the in-memory network's per-frame delay range; {@code 0} for none).
+ *
+ * @param scenario {@code join}, {@code idle} or {@code failure}
+ * @param peers peers in the network, at least 2
+ * @param transport the transport every peer uses
+ * @param virtualTime true to run in virtual time (in-memory only)
+ * @param seed the seed of every random choice of the run
+ * @param timeout the limit of each phase (join, detection)
+ * @param idle the idle-traffic window
+ * @param delayMin the smallest in-memory frame delay
+ * @param delayMax the largest in-memory frame delay
+ */
+record ScenarioOptions(
+    String scenario,
+    int peers,
+    Kind transport,
+    boolean virtualTime,
+    long seed,
+    Duration timeout,
+    Duration idle,
+    Duration delayMin,
+    Duration delayMax) {
+
+  /** The transports a scenario runs on. */
+  enum Kind {
+    INMEMORY,
+    NETTY;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  static final Set<String> SCENARIOS = Set.of("join", "idle", "failure");
+
+  ScenarioOptions {
+    requireNonNull(scenario, "scenario");
+    requireNonNull(transport, "transport");
+    if (!SCENARIOS.contains(scenario)) {
+      throw new IllegalArgumentException(
+          "unknown scenario '" + scenario + "'; known: failure, idle, join");
+    }
+    if (peers < 2) {
+      throw new IllegalArgumentException("--peers must be at least 2, was " + peers);
+    }
+    if (virtualTime && transport == Kind.NETTY) {
+      throw new IllegalArgumentException("--virtual-time needs --transport inmemory");
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("--timeout must be positive, was " + timeout);
+    }
+    if (idle.isNegative() || idle.isZero()) {
+      throw new IllegalArgumentException("--idle must be positive, was " + idle);
+    }
+    if (delayMin.isNegative() || delayMax.compareTo(delayMin) < 0) {
+      throw new IllegalArgumentException(
+          "--link-delay needs 0 <= min <= max, was " + delayMin + "-" + delayMax);
+    }
+  }
+
+  /**
+   * Parses {@code args}, the first being the scenario.
+   *
+   * @throws IllegalArgumentException with a message for the user if an argument is wrong
+   */
+  static ScenarioOptions parse(String... args) {
+    if (args.length == 0) {
+      throw new IllegalArgumentException("no scenario given");
+    }
+    String scenario = args[0];
+    int peers = 10;
+    Kind transport = Kind.INMEMORY;
+    boolean virtualTime = false;
+    long seed = 1;
+    Duration timeout = Duration.ofMinutes(2);
+    Duration idle = Duration.ofSeconds(10);
+    Duration delayMin = Duration.ofMillis(5);
+    Duration delayMax = Duration.ofMillis(50);
+    for (int i = 1; i < args.length; i++) {
+      String option = args[i];
+      if (option.equals("--virtual-time")) {
+        virtualTime = true;
+        continue;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(
+            option.startsWith("--")
+                ? option + " needs a value"
+                : "unexpected argument '" + option + "'");
+      }
+      String value = args[++i];
+      switch (option) {
+        case "--peers" -> peers = parseInt(option, value);
+        case "--transport" -> transport = parseKind(value);
+        case "--seed" -> seed = parseLong(option, value);
+        case "--timeout" -> timeout = parseDuration(option, value);
+        case "--idle" -> idle = parseDuration(option, value);
+        case "--link-delay" -> {
+          int dash = value.indexOf('-');
+          delayMin = parseDuration(option, dash < 0 ? value : value.substring(0, dash));
+          delayMax = dash < 0 ? delayMin : parseDuration(option, value.substring(dash + 1));
+        }
+        default -> throw new IllegalArgumentException("unknown option '" + option + "'");
+      }
+    }
+    return new ScenarioOptions(
+        scenario, peers, transport, virtualTime, seed, timeout, idle, delayMin, delayMax);
+  }
+
+  private static Kind parseKind(String value) {
+    return switch (value) {
+      case "inmemory" -> Kind.INMEMORY;
+      case "netty" -> Kind.NETTY;
+      default ->
+          throw new IllegalArgumentException(
+              "--transport must be inmemory or netty, was '" + value + "'");
+    };
+  }
+
+  private static int parseInt(String option, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a whole number, was '" + value + "'", e);
+    }
+  }
+
+  private static long parseLong(String option, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a whole number, was '" + value + "'", e);
+    }
+  }
+
+  /** {@code 120s}, {@code 500ms}, {@code 2m}, or a bare number of seconds. */
+  static Duration parseDuration(String option, String value) {
+    String v = value.trim();
+    try {
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      if (v.endsWith("s")) {
+        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+      }
+      if (v.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+      }
+      return Duration.ofSeconds(Long.parseLong(v));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          option + " needs a duration such as 120s, 500ms or 2m, was '" + value + "'", e);
+    }
+  }
+}

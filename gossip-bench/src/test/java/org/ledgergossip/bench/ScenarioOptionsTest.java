@@ -1,0 +1,146 @@
+package org.ledgergossip.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.ledgergossip.bench.ScenarioOptions.Kind;
+
+class ScenarioOptionsTest {
+
+  @Test
+  void scenarioAloneTakesTheDefaults() {
+    ScenarioOptions o = ScenarioOptions.parse("join");
+
+    assertThat(o.scenario()).isEqualTo("join");
+    assertThat(o.peers()).isEqualTo(10);
+    assertThat(o.transport()).isEqualTo(Kind.INMEMORY);
+    assertThat(o.virtualTime()).isFalse();
+    assertThat(o.seed()).isEqualTo(1);
+    assertThat(o.timeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(o.idle()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(o.delayMin()).isEqualTo(Duration.ofMillis(5));
+    assertThat(o.delayMax()).isEqualTo(Duration.ofMillis(50));
+  }
+
+  @Test
+  void everyOptionOfBenchmarksMdIsRead() {
+    ScenarioOptions o =
+        ScenarioOptions.parse(
+            "failure",
+            "--peers",
+            "100",
+            "--transport",
+            "inmemory",
+            "--virtual-time",
+            "--seed",
+            "42",
+            "--timeout",
+            "30s",
+            "--idle",
+            "1500ms",
+            "--link-delay",
+            "1ms-2ms");
+
+    assertThat(o)
+        .isEqualTo(
+            new ScenarioOptions(
+                "failure",
+                100,
+                Kind.INMEMORY,
+                true,
+                42,
+                Duration.ofSeconds(30),
+                Duration.ofMillis(1500),
+                Duration.ofMillis(1),
+                Duration.ofMillis(2)));
+  }
+
+  @Test
+  void nettyIsChosenByName() {
+    assertThat(ScenarioOptions.parse("idle", "--transport", "netty").transport())
+        .isEqualTo(Kind.NETTY);
+  }
+
+  @Test
+  void durationsAcceptSecondsMillisMinutesAndBareSeconds() {
+    assertThat(ScenarioOptions.parseDuration("--x", "120s")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(ScenarioOptions.parseDuration("--x", "250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(ScenarioOptions.parseDuration("--x", "2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(ScenarioOptions.parseDuration("--x", "7")).isEqualTo(Duration.ofSeconds(7));
+  }
+
+  @Test
+  void aSingleLinkDelayMeansAFixedDelay() {
+    ScenarioOptions o = ScenarioOptions.parse("join", "--link-delay", "0");
+
+    assertThat(o.delayMin()).isZero();
+    assertThat(o.delayMax()).isZero();
+  }
+
+  @Test
+  void virtualTimeOverNettyIsRefused() {
+    assertThatThrownBy(
+            () -> ScenarioOptions.parse("join", "--transport", "netty", "--virtual-time"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--virtual-time needs --transport inmemory");
+  }
+
+  @Test
+  void unknownScenarioIsRefusedWithTheKnownOnes() {
+    assertThatThrownBy(() -> ScenarioOptions.parse("spread"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown scenario 'spread'")
+        .hasMessageContaining("failure, idle, join");
+  }
+
+  @Test
+  void unknownOptionIsRefused() {
+    assertThatThrownBy(() -> ScenarioOptions.parse("join", "--orgs", "2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown option '--orgs'");
+  }
+
+  @Test
+  void optionWithoutValueIsRefused() {
+    assertThatThrownBy(() -> ScenarioOptions.parse("join", "--peers"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--peers needs a value");
+  }
+
+  @Test
+  void nonNumericPeersIsRefusedWithTheValue() {
+    assertThatThrownBy(() -> ScenarioOptions.parse("join", "--peers", "ten"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'ten'");
+  }
+
+  @Test
+  void fewerThanTwoPeersIsRefused() {
+    assertThatThrownBy(() -> ScenarioOptions.parse("join", "--peers", "1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--peers must be at least 2");
+  }
+
+  @Test
+  void malformedDurationIsRefusedWithAnExample() {
+    assertThatThrownBy(() -> ScenarioOptions.parse("join", "--timeout", "soon"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("120s");
+  }
+
+  @Test
+  void invertedLinkDelayIsRefused() {
+    assertThatThrownBy(() -> ScenarioOptions.parse("join", "--link-delay", "50ms-5ms"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("min <= max");
+  }
+
+  @Test
+  void noArgumentsIsRefused() {
+    assertThatThrownBy(ScenarioOptions::parse)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no scenario");
+  }
+}
