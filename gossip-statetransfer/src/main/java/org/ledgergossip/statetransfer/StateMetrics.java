@@ -51,6 +51,8 @@ final class StateMetrics {
     UNEXPECTED_RESPONSE,
     /** A block of a state response outside the requested range. */
     OUT_OF_RANGE,
+    /** A block whose previous hash is not the header hash of the block before it. */
+    BROKEN_CHAIN,
     /** The ledger refused to append a block or to read blocks. */
     LEDGER_FAILURE;
 

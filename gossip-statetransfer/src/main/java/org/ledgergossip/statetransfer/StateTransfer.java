@@ -18,6 +18,7 @@ import org.ledgergossip.api.Block;
 import org.ledgergossip.api.GossipConfig;
 import org.ledgergossip.api.PkiId;
 import org.ledgergossip.api.time.Scheduler;
+import org.ledgergossip.core.internal.block.BlockFormat;
 import org.ledgergossip.core.internal.channel.ChannelMac;
 import org.ledgergossip.core.internal.comm.ReceivedMessage;
 import org.ledgergossip.core.internal.comm.Subscription;
@@ -39,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * thread) waits for room in the {@link PayloadBuffer}; gossiped blocks (pushes and pulls, see the
  * block gossip) are verified by the {@link BlockValidator} and dropped when beyond the buffer's
  * window; anti-entropy responses are verified and kept within the buffer's capacity. The committer
- * appends the buffer's blocks in order to the {@link LedgerStore} and publishes the new height on
- * the channel ({@link StateChannel#setLedgerHeight}).
+ * appends the buffer's blocks in order to the {@link LedgerStore}, each only if its {@code
+ * previous_hash} is the header hash of the block before it (unless {@link Builder#checkHashChain}
+ * is off), and publishes the new height on the channel ({@link StateChannel#setLedgerHeight}).
  *
  * <p><b>Leader.</b> While {@link #setLeader leader}, each block of the ordering service is pushed
  * once committed, as Fabric's {@code DataMessage}, to {@code propagatePeerNum} random same-org
@@ -100,6 +102,11 @@ public final class StateTransfer implements AutoCloseable {
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final AtomicBoolean leader = new AtomicBoolean();
   private final Object commitLock = new Object();
+  private final boolean checkHashChain;
+
+  @GuardedBy("commitLock")
+  private @Nullable Block last;
+
   private final Scheduler scheduler;
 
   @GuardedBy("this")
@@ -125,6 +132,7 @@ public final class StateTransfer implements AutoCloseable {
     WireCodec codec =
         b.codec != null ? b.codec : new WireCodec(WireCodec.DEFAULT_MAX_FRAME_SIZE, registry);
     this.committer = b.committer != null ? b.committer : scheduler;
+    this.checkHashChain = b.checkHashChain;
     this.height = new AtomicLong(ledger.height());
     int window = config.stateBlockBufferSize();
     this.buffer = new PayloadBuffer<>(ledger.height(), window);
@@ -368,6 +376,19 @@ public final class StateTransfer implements AutoCloseable {
   @GuardedBy("commitLock")
   private boolean commit(Entry entry) {
     Block block = entry.block();
+    if (checkHashChain && !chainsOn(block)) {
+      metrics.drop(
+          Drop.BROKEN_CHAIN,
+          log,
+          "channel "
+              + channel.name()
+              + ": block "
+              + block.number()
+              + "'s previous hash is not the header hash of block "
+              + (block.number() - 1));
+      buffer.reset(height.get());
+      return false;
+    }
     long start = scheduler.clock().nanoTime();
     try {
       ledger.append(block);
@@ -383,10 +404,32 @@ public final class StateTransfer implements AutoCloseable {
     metrics.commitDuration().record(Duration.ofNanos(scheduler.clock().nanoTime() - start));
     metrics.committed();
     height.set(block.number() + 1);
+    last = block;
     if (entry.via() == Via.ORDERER && leader.get()) {
       gossip.gossip(block);
     }
     return true;
+  }
+
+  /** True if {@code block} links to the last block committed (or there is none to compare). */
+  @GuardedBy("commitLock")
+  private boolean chainsOn(Block block) {
+    if (block.number() == 0) {
+      return true;
+    }
+    Block previous = last;
+    if (previous == null || previous.number() != block.number() - 1) {
+      try {
+        previous = ledger.get(block.number() - 1).orElse(null);
+      } catch (LedgerException | RuntimeException e) {
+        previous = null;
+      }
+      if (previous == null) {
+        return true;
+      }
+      last = previous;
+    }
+    return block.previousHash().equals(BlockFormat.headerHash(previous));
   }
 
   @Override
@@ -406,6 +449,7 @@ public final class StateTransfer implements AutoCloseable {
     private @Nullable WireCodec codec;
     private @Nullable Executor committer;
     private int maxRequestsInFlight;
+    private boolean checkHashChain = true;
 
     private Builder() {}
 
@@ -487,6 +531,17 @@ public final class StateTransfer implements AutoCloseable {
         throw new IllegalArgumentException("maxRequestsInFlight must be positive, was " + max);
       }
       this.maxRequestsInFlight = max;
+      return this;
+    }
+
+    /**
+     * Whether a block is committed only if its {@code previous_hash} is the header hash of the
+     * block before it (default true); a block that breaks the chain is dropped and counted ({@code
+     * broken_chain}) and fetched again.
+     */
+    @CanIgnoreReturnValue
+    public Builder checkHashChain(boolean check) {
+      this.checkHashChain = check;
       return this;
     }
 

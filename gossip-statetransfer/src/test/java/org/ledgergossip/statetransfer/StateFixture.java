@@ -15,6 +15,7 @@ import org.ledgergossip.api.Bytes;
 import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.api.GossipConfig;
 import org.ledgergossip.api.PkiId;
+import org.ledgergossip.core.internal.block.BlockFormat;
 import org.ledgergossip.core.internal.comm.Comm;
 import org.ledgergossip.core.internal.comm.ReceivedMessage;
 import org.ledgergossip.core.internal.comm.Subscription;
@@ -284,15 +285,32 @@ final class StateFixture implements AutoCloseable {
         Duration.ofSeconds(20));
   }
 
-  /** Block {@code n}: genuine unless {@code forged}. */
-  static Block block(long n, boolean forged) {
-    String content = (forged ? FORGED : "tx") + "-" + n;
-    return new Block(
-        n,
-        Bytes.EMPTY,
-        Bytes.EMPTY,
-        List.of(Bytes.copyOf(content.getBytes(StandardCharsets.UTF_8))),
-        List.of());
+  /** The genuine chain, grown on demand. */
+  private static final List<Block> CHAIN = new ArrayList<>();
+
+  /**
+   * Block {@code n} of the genuine hash chain; if {@code forged}, one with the same number and
+   * previous hash but forged content (refused by {@link #VALIDATOR}).
+   */
+  static synchronized Block block(long n, boolean forged) {
+    while (CHAIN.size() <= n) {
+      int i = CHAIN.size();
+      Bytes previous = i == 0 ? Bytes.EMPTY : BlockFormat.headerHash(CHAIN.get(i - 1));
+      CHAIN.add(BlockFormat.newBlock(i, previous, List.of(utf8("tx-" + i))));
+    }
+    Block genuine = CHAIN.get((int) n);
+    return forged
+        ? BlockFormat.newBlock(n, genuine.previousHash(), List.of(utf8(FORGED + "-" + n)))
+        : genuine;
+  }
+
+  /** Block {@code n} with valid content whose previous hash is not block {@code n - 1}'s. */
+  static Block unchained(long n) {
+    return BlockFormat.newBlock(n, Bytes.copyOf(new byte[32]), List.of(utf8("tx-" + n)));
+  }
+
+  private static Bytes utf8(String s) {
+    return Bytes.copyOf(s.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The leader receives blocks {@code from..to-1} from the ordering service, one every 10 ms. */

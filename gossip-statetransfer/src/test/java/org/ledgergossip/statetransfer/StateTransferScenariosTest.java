@@ -211,6 +211,43 @@ class StateTransferScenariosTest {
   }
 
   @Test
+  void blockBreakingTheHashChainIsNeverCommittedAndIsCounted() throws Exception {
+    try (StateFixture f = new StateFixture(dir, 5)) {
+      List<Node> peers = peers(f, 4);
+      Node leader = peers.get(0);
+      leader.state().setLeader(true);
+      f.order(leader, 0, 10);
+      assertThat(f.reach(peers, 10, Duration.ofSeconds(10))).isTrue();
+
+      Node forger = f.raw(4);
+      byte[] unchained =
+          forger.codec.encode(
+              Blocks.dataMessage(
+                  ChannelMac.channelBytes(StateFixture.CHANNEL),
+                  Blocks.payload(StateFixture.unchained(10))));
+      for (Node n : peers.subList(1, peers.size())) {
+        var unused = forger.comm.connect(n.endpoint);
+      }
+      f.time.advanceBy(Duration.ofSeconds(1));
+      for (Node n : peers.subList(1, peers.size())) {
+        forger.comm.send(unchained, n.id);
+      }
+      f.time.advanceBy(Duration.ofMillis(100));
+      for (Node n : peers.subList(1, peers.size())) {
+        assertThat(n.dropped("broken_chain"))
+            .as("broken chain counted by %s", n.index)
+            .isPositive();
+        assertThat(n.ledger.height()).isEqualTo(10);
+      }
+      f.order(leader, 10, 20);
+      assertThat(f.reach(peers, 20, Duration.ofSeconds(10))).isTrue();
+      for (Node n : peers) {
+        assertCommittedOnceInOrder(n, 20);
+      }
+    }
+  }
+
+  @Test
   void stateRequestFromNonMemberIsRefused() throws Exception {
     try (StateFixture f = new StateFixture(dir, 3)) {
       List<Node> peers = peers(f, 2);
