@@ -7,7 +7,6 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,12 +17,10 @@ import org.ledgergossip.api.Block;
 import org.ledgergossip.api.GossipConfig;
 import org.ledgergossip.api.PkiId;
 import org.ledgergossip.api.time.Scheduler;
-import org.ledgergossip.core.internal.block.BlockFormat;
 import org.ledgergossip.core.internal.channel.ChannelMac;
 import org.ledgergossip.core.internal.comm.ReceivedMessage;
 import org.ledgergossip.core.internal.comm.Subscription;
 import org.ledgergossip.core.internal.wire.WireCodec;
-import org.ledgergossip.spi.ledger.LedgerException;
 import org.ledgergossip.spi.ledger.LedgerStore;
 import org.ledgergossip.statetransfer.PayloadBuffer.Result;
 import org.ledgergossip.statetransfer.StateMetrics.Drop;
@@ -86,28 +83,17 @@ public final class StateTransfer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(StateTransfer.class);
 
-  /** A block waiting in the buffer, with how it arrived. */
-  private record Entry(Block block, Via via) {}
-
   private final StateChannel channel;
   private final LedgerStore ledger;
-  private final Executor committer;
   private final GossipConfig config;
   private final StateMetrics metrics;
-  private final PayloadBuffer<Entry> buffer;
+  private final PayloadBuffer<Committer.Entry> buffer;
   private final BlockGossip gossip;
   private final AntiEntropy antiEntropy;
   private final StateServer server;
   private final AtomicLong height;
-  private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final AtomicBoolean leader = new AtomicBoolean();
-  private final Object commitLock = new Object();
-  private final boolean checkHashChain;
-
-  @GuardedBy("commitLock")
-  private @Nullable Block last;
-
-  private final Scheduler scheduler;
+  private final Committer committer;
 
   @GuardedBy("this")
   private @Nullable Subscription subscription;
@@ -124,15 +110,13 @@ public final class StateTransfer implements AutoCloseable {
   private StateTransfer(Builder b) {
     this.channel = requireNonNull(b.channel, "channel");
     this.ledger = requireNonNull(b.ledger, "ledger");
-    this.scheduler = requireNonNull(b.scheduler, "scheduler");
+    Scheduler scheduler = requireNonNull(b.scheduler, "scheduler");
     this.config = requireNonNull(b.config, "config");
     MeterRegistry registry = requireNonNull(b.meterRegistry, "meterRegistry");
     RandomGenerator random = requireNonNull(b.random, "random");
     BlockValidator validator = requireNonNull(b.validator, "validator");
     WireCodec codec =
         b.codec != null ? b.codec : new WireCodec(WireCodec.DEFAULT_MAX_FRAME_SIZE, registry);
-    this.committer = b.committer != null ? b.committer : scheduler;
-    this.checkHashChain = b.checkHashChain;
     this.height = new AtomicLong(ledger.height());
     int window = config.stateBlockBufferSize();
     this.buffer = new PayloadBuffer<>(ledger.height(), window);
@@ -176,6 +160,34 @@ public final class StateTransfer implements AutoCloseable {
             batch,
             config.stateMaxRetries(),
             inFlight);
+    this.committer =
+        new Committer(
+            channel.name(),
+            ledger,
+            buffer,
+            metrics,
+            height,
+            scheduler.clock(),
+            b.committer != null ? b.committer : scheduler,
+            b.checkHashChain,
+            () -> stopped,
+            this::committed,
+            this::afterCommits);
+  }
+
+  /** A block reached the ledger: the leader pushes the ordering service's blocks. */
+  private void committed(Committer.Entry entry) {
+    if (entry.via() == Via.ORDERER && leader.get()) {
+      gossip.gossip(entry.block());
+    }
+  }
+
+  /** Blocks reached the ledger: publish the height and refill the anti-entropy pipeline. */
+  private void afterCommits() {
+    channel.setLedgerHeight(height.get());
+    if (config.stateEnabled()) {
+      antiEntropy.fill();
+    }
   }
 
   /** A builder; channel, ledger, validator, scheduler, config, meter registry, random required. */
@@ -259,12 +271,12 @@ public final class StateTransfer implements AutoCloseable {
     if (stopped) {
       return false;
     }
-    Result r = buffer.add(block.number(), new Entry(block, Via.ORDERER), timeout);
+    Result r = buffer.add(block.number(), new Committer.Entry(block, Via.ORDERER), timeout);
     if (r != Result.ADDED) {
       return false;
     }
     metrics.received(Via.ORDERER);
-    scheduleDrain();
+    committer.schedule();
     return true;
   }
 
@@ -310,7 +322,7 @@ public final class StateTransfer implements AutoCloseable {
   /** A verified block from the network (or our own): into the buffer, committed in its turn. */
   @CanIgnoreReturnValue
   private Result accept(Block block, Via via) {
-    Entry entry = new Entry(block, via);
+    Committer.Entry entry = new Committer.Entry(block, via);
     Result r =
         via == Via.STATE_TRANSFER
             ? buffer.offerWithinCapacity(block.number(), entry)
@@ -318,7 +330,7 @@ public final class StateTransfer implements AutoCloseable {
     switch (r) {
       case ADDED -> {
         metrics.received(via);
-        scheduleDrain();
+        committer.schedule();
       }
       case TOO_FAR -> {
         metrics.drop(
@@ -340,96 +352,6 @@ public final class StateTransfer implements AutoCloseable {
       }
     }
     return r;
-  }
-
-  // ---- committing ----
-
-  private void scheduleDrain() {
-    if (drainQueued.compareAndSet(false, true)) {
-      committer.execute(this::drain);
-    }
-  }
-
-  private void drain() {
-    drainQueued.set(false);
-    boolean committed = false;
-    synchronized (commitLock) {
-      while (!stopped) {
-        Optional<Entry> next = buffer.poll();
-        if (next.isEmpty()) {
-          break;
-        }
-        if (!commit(next.get())) {
-          break;
-        }
-        committed = true;
-      }
-    }
-    if (committed) {
-      channel.setLedgerHeight(height.get());
-      if (config.stateEnabled()) {
-        antiEntropy.fill();
-      }
-    }
-  }
-
-  @GuardedBy("commitLock")
-  private boolean commit(Entry entry) {
-    Block block = entry.block();
-    if (checkHashChain && !chainsOn(block)) {
-      metrics.drop(
-          Drop.BROKEN_CHAIN,
-          log,
-          "channel "
-              + channel.name()
-              + ": block "
-              + block.number()
-              + "'s previous hash is not the header hash of block "
-              + (block.number() - 1));
-      buffer.reset(height.get());
-      return false;
-    }
-    long start = scheduler.clock().nanoTime();
-    try {
-      ledger.append(block);
-    } catch (LedgerException | RuntimeException e) {
-      metrics.drop(
-          Drop.LEDGER_FAILURE,
-          log,
-          "channel " + channel.name() + ": cannot commit block " + block.number() + ": " + e);
-      buffer.reset(ledger.height());
-      height.set(ledger.height());
-      return false;
-    }
-    metrics.commitDuration().record(Duration.ofNanos(scheduler.clock().nanoTime() - start));
-    metrics.committed();
-    height.set(block.number() + 1);
-    last = block;
-    if (entry.via() == Via.ORDERER && leader.get()) {
-      gossip.gossip(block);
-    }
-    return true;
-  }
-
-  /** True if {@code block} links to the last block committed (or there is none to compare). */
-  @GuardedBy("commitLock")
-  private boolean chainsOn(Block block) {
-    if (block.number() == 0) {
-      return true;
-    }
-    Block previous = last;
-    if (previous == null || previous.number() != block.number() - 1) {
-      try {
-        previous = ledger.get(block.number() - 1).orElse(null);
-      } catch (LedgerException | RuntimeException e) {
-        previous = null;
-      }
-      if (previous == null) {
-        return true;
-      }
-      last = previous;
-    }
-    return block.previousHash().equals(BlockFormat.headerHash(previous));
   }
 
   @Override
