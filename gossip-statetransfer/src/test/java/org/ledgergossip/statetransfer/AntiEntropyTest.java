@@ -1,0 +1,104 @@
+package org.ledgergossip.statetransfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.hyperledger.fabric.protos.gossip.RemoteStateRequest;
+import org.hyperledger.fabric.protos.gossip.RemoteStateResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ledgergossip.core.internal.channel.ChannelMac;
+import org.ledgergossip.statetransfer.StateFixture.Node;
+
+/** Anti-entropy, client and server, on the in-memory network in virtual time. */
+class AntiEntropyTest {
+
+  @TempDir Path dir;
+
+  private static byte[] request(Node from, long nonce, long start, long end) throws Exception {
+    return from.codec.encode(
+        GossipMessage.newBuilder()
+            .setNonce(nonce)
+            .setChannel(ChannelMac.channelBytes(StateFixture.CHANNEL))
+            .setTag(GossipMessage.Tag.CHAN_OR_ORG)
+            .setStateRequest(
+                RemoteStateRequest.newBuilder().setStartSeqNum(start).setEndSeqNum(end))
+            .build());
+  }
+
+  private static List<RemoteStateResponse> responses(Node n, long nonce) {
+    return n.received.stream()
+        .filter(m -> m.contentCase() == GossipMessage.ContentCase.STATE_RESPONSE)
+        .filter(m -> m.message().getNonce() == nonce)
+        .map(m -> m.message().getStateResponse())
+        .toList();
+  }
+
+  @Test
+  void serverCapsTheRangeAtBatchSizeAndRefusesAReversedRange() throws Exception {
+    try (StateFixture f = new StateFixture(dir, 2)) {
+      Node server = f.peer(0, StateFixture.ledger(100));
+      // A member: a full peer whose requests we send by hand through its comm.
+      Node member = f.peer(1);
+      assertThat(f.converge(List.of(server, member))).isTrue();
+      member.state().close();
+
+      member.comm.send(request(member, 7, 20, 90), server.id);
+      member.comm.send(request(member, 8, 30, 29), server.id);
+      member.comm.send(request(member, 9, 95, 200), server.id);
+      f.time.advanceBy(Duration.ofSeconds(1));
+
+      List<RemoteStateResponse> capped = responses(member, 7);
+      assertThat(capped).hasSize(1);
+      assertThat(capped.get(0).getPayloadsList())
+          .extracting(p -> p.getSeqNum())
+          .containsExactly(20L, 21L, 22L, 23L, 24L, 25L, 26L, 27L, 28L, 29L, 30L);
+      assertThat(responses(member, 8)).isEmpty();
+      assertThat(server.dropped("bad_range")).isEqualTo(1);
+      assertThat(responses(member, 9).get(0).getPayloadsList())
+          .extracting(p -> p.getSeqNum())
+          .containsExactly(95L, 96L, 97L, 98L, 99L);
+    }
+  }
+
+  @Test
+  void requestWithoutResponseIsRetriedWithAnotherPeer() throws Exception {
+    try (StateFixture f = new StateFixture(dir, 3)) {
+      Node a = f.peer(0, StateFixture.ledger(300));
+      Node mute = f.peer(1, StateFixture.ledger(300));
+      Node late = f.peer(2);
+      assertThat(f.converge(List.of(a, mute, late))).isTrue();
+      // Still a member announcing height 300, but no longer answering state requests.
+      mute.state().close();
+
+      assertThat(f.reach(List.of(late), 300, Duration.ofSeconds(60))).isTrue();
+      assertThat(
+              late.meters
+                  .counter(StateTransfer.TIMEOUTS_COUNTER, "channel", StateFixture.CHANNEL)
+                  .count())
+          .isPositive();
+      assertThat(late.ledger.refused).isZero();
+      for (long i = 0; i < 300; i++) {
+        assertThat(late.ledger.get(i).orElseThrow()).isEqualTo(StateFixture.block(i, false));
+      }
+    }
+  }
+
+  @Test
+  void forgedBlockServedByAnotherPeerIsNeverCommittedAndIsCounted() throws Exception {
+    try (StateFixture f = new StateFixture(dir, 2)) {
+      Node liar = f.peer(0, StateFixture.ledger(30, 15));
+      Node late = f.peer(1);
+      assertThat(f.converge(List.of(liar, late))).isTrue();
+
+      assertThat(f.reach(List.of(late), 15, Duration.ofSeconds(10))).isTrue();
+      f.time.advanceBy(Duration.ofSeconds(10));
+
+      assertThat(late.ledger.height()).isEqualTo(15);
+      assertThat(late.dropped("invalid_block")).isPositive();
+    }
+  }
+}
