@@ -14,9 +14,11 @@ public final class BenchMain {
   private static final String USAGE =
       """
       usage: java -jar gossip-bench.jar jmh [JMH options and benchmark patterns]
-               benchmarks: CryptoBenchmark, HandshakeBenchmark, FrameThroughputBenchmark
+               benchmarks: CryptoBenchmark, HandshakeBenchmark, FrameThroughputBenchmark,
+                 LedgerBenchmark
              java -jar gossip-bench.jar join|idle|failure [--peers N] [--transport inmemory|netty]
                [--virtual-time] [--seed S] [--timeout 120s] [--idle 10s] [--link-delay 5ms-50ms]
+               [--silent] (failure in memory: partition the victim instead of killing it)
       """;
 
   private BenchMain() {}

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -247,6 +248,17 @@ final class BenchNetwork implements AutoCloseable {
   /** Lets {@code duration} pass on the peers' clock. */
   void runFor(Duration duration) throws InterruptedException {
     boolean unused = runUntil(() -> false, duration);
+  }
+
+  /**
+   * Cuts {@code p} off by a partition of the in-memory network: its connections stay open, every
+   * frame to or from it is lost, as behind a failed link or a frozen host.
+   */
+  void silence(BenchPeer p) {
+    if (network == null) {
+      throw new IllegalStateException("only the in-memory network can silence a peer");
+    }
+    network.faults().partition(List.of(Set.of(p.endpoint)));
   }
 
   /** Stops {@code p} as if its process died: no goodbye, connections refused from now on. */

@@ -10,7 +10,10 @@ import java.util.Set;
  * The command line of a scenario, in the shape BENCHMARKS.md prescribes: {@code <scenario> [--peers
  * N] [--transport inmemory|netty] [--virtual-time] [--seed S] [--timeout 120s]}, plus {@code
  * [--idle 10s]} (the window over which idle traffic is measured) and {@code [--link-delay
- * 5ms-50ms]} (the in-memory network's per-frame delay range; {@code 0} for none).
+ * 5ms-50ms]} (the in-memory network's per-frame delay range; {@code 0} for none) and {@code
+ * [--silent]} ({@code failure} on the in-memory network: the victim is cut off by a partition, its
+ * connections left open and its frames lost, instead of killed; it is then found by the expiry
+ * check, not by its closed connections).
  *
  * @param scenario {@code join}, {@code idle} or {@code failure}
  * @param peers peers in the network, at least 2
@@ -21,6 +24,7 @@ import java.util.Set;
  * @param idle the idle-traffic window
  * @param delayMin the smallest in-memory frame delay
  * @param delayMax the largest in-memory frame delay
+ * @param silent true to silence the failure scenario's victim instead of killing it
  */
 record ScenarioOptions(
     String scenario,
@@ -31,7 +35,8 @@ record ScenarioOptions(
     Duration timeout,
     Duration idle,
     Duration delayMin,
-    Duration delayMax) {
+    Duration delayMax,
+    boolean silent) {
 
   /** The transports a scenario runs on. */
   enum Kind {
@@ -64,6 +69,9 @@ record ScenarioOptions(
     if (idle.isNegative() || idle.isZero()) {
       throw new IllegalArgumentException("--idle must be positive, was " + idle);
     }
+    if (silent && (transport == Kind.NETTY || !scenario.equals("failure"))) {
+      throw new IllegalArgumentException("--silent needs the failure scenario on inmemory");
+    }
     if (delayMin.isNegative() || delayMax.compareTo(delayMin) < 0) {
       throw new IllegalArgumentException(
           "--link-delay needs 0 <= min <= max, was " + delayMin + "-" + delayMax);
@@ -83,6 +91,7 @@ record ScenarioOptions(
     int peers = 10;
     Kind transport = Kind.INMEMORY;
     boolean virtualTime = false;
+    boolean silent = false;
     long seed = 1;
     Duration timeout = Duration.ofMinutes(2);
     Duration idle = Duration.ofSeconds(10);
@@ -92,6 +101,10 @@ record ScenarioOptions(
       String option = args[i];
       if (option.equals("--virtual-time")) {
         virtualTime = true;
+        continue;
+      }
+      if (option.equals("--silent")) {
+        silent = true;
         continue;
       }
       if (i + 1 >= args.length) {
@@ -116,7 +129,7 @@ record ScenarioOptions(
       }
     }
     return new ScenarioOptions(
-        scenario, peers, transport, virtualTime, seed, timeout, idle, delayMin, delayMax);
+        scenario, peers, transport, virtualTime, seed, timeout, idle, delayMin, delayMax, silent);
   }
 
   private static Kind parseKind(String value) {

@@ -28,9 +28,10 @@ import org.ledgergossip.bench.ScenarioOptions.Kind;
  *       frames and bytes every peer queues for sending over {@code --idle}, per peer and per
  *       second.
  *   <li>{@code failure}: after the join and three alive intervals, the last peer is killed (no
- *       goodbye; its endpoint refuses connections); {@code failure_ms} is the time until every
- *       other peer has declared it dead; {@code false_suspicions} counts every other peer declared
- *       dead by anyone meanwhile.
+ *       goodbye; its endpoint refuses connections), or with {@code --silent} cut off by a partition
+ *       (connections open, frames lost); {@code failure_ms} is the time until every other peer has
+ *       declared it dead; {@code false_suspicions} counts every other peer declared dead by anyone
+ *       meanwhile.
  * </ul>
  *
  * Every run prints the join line first, then its own. Not thread-safe.
@@ -167,7 +168,11 @@ final class ScenarioRunner {
     long wall0 = System.nanoTime();
     long cpu0 = cpuNanos();
     Instant killedAt = net.now();
-    net.kill(victim);
+    if (o.silent()) {
+      net.silence(victim);
+    } else {
+      net.kill(victim);
+    }
     boolean detected =
         net.runUntil(
             () -> others.stream().allMatch(p -> p.tracker.deadAt(victim.id, killedAt).isPresent()),
@@ -190,6 +195,7 @@ final class ScenarioRunner {
         line("failure")
             .put("ok", detected)
             .put("victim", "peer" + victim.index)
+            .put("victim_fate", o.silent() ? "partitioned" : "killed")
             .putMillis("failure_ms", max(times))
             .putMillis("first_ms", min(times))
             .putMillis("member_p50_ms", median(times))

@@ -41,7 +41,8 @@ class ScenarioOptionsTest {
             "--idle",
             "1500ms",
             "--link-delay",
-            "1ms-2ms");
+            "1ms-2ms",
+            "--silent");
 
     assertThat(o)
         .isEqualTo(
@@ -54,7 +55,19 @@ class ScenarioOptionsTest {
                 Duration.ofSeconds(30),
                 Duration.ofMillis(1500),
                 Duration.ofMillis(1),
-                Duration.ofMillis(2)));
+                Duration.ofMillis(2),
+                true));
+  }
+
+  @Test
+  void silentIsOnlyForTheFailureScenarioInMemory() {
+    assertThat(ScenarioOptions.parse("failure").silent()).isFalse();
+    assertThatThrownBy(() -> ScenarioOptions.parse("join", "--silent"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--silent");
+    assertThatThrownBy(() -> ScenarioOptions.parse("failure", "--transport", "netty", "--silent"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--silent");
   }
 
   @Test
