@@ -1,6 +1,7 @@
 package org.ledgergossip.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ledgergossip.api.PeerTime;
+import org.ledgergossip.api.PkiId;
 import org.ledgergossip.spi.election.ElectionSettings;
 import org.ledgergossip.spi.election.ElectionStrategyProvider;
+import org.ledgergossip.spi.election.LeadershipMessage;
 import org.ledgergossip.transport.inmemory.VirtualScheduler;
 
 /**
@@ -142,6 +146,39 @@ public abstract class ElectionContract {
     group.kill(old);
     assertThat(group.strategy(old).isLeader()).isFalse();
     assertThat(group.reportedLeader(old)).isFalse();
+  }
+
+  @Test
+  void required_aDeclarationFromAPeerOutsideTheViewChangesNothing() {
+    startAndSettle();
+    LeadershipMessage stranger =
+        new LeadershipMessage(
+            PkiId.of(new byte[] {0}), new PeerTime(Long.MAX_VALUE, Long.MAX_VALUE), true);
+    for (int i = 0; i < group.size(); i++) {
+      group.inject(i, stranger);
+    }
+    assertStable("after a declaration from a peer outside the view");
+  }
+
+  @Test
+  void required_aReplayedDeclarationChangesNothing() {
+    int first = startAndSettle();
+    group.scheduler().advanceBy(settings().leaderAliveThreshold());
+    LeadershipMessage old = group.lastSent(first);
+    assumeTrue(
+        old != null && old.declaration(), "the strategy sends no declarations: nothing to replay");
+    group.kill(first);
+    awaitOneLeaderPerSide("after the leader died", failoverBound());
+    group.restart(first);
+    awaitOneLeaderPerSide(
+        "after the old leader restarted", settings().startupGracePeriod().plus(failoverBound()));
+    assertStable("after the old leader restarted");
+    for (int i = 0; i < group.size(); i++) {
+      if (i != first) {
+        group.inject(i, old);
+      }
+    }
+    assertStable("after its last declaration before the restart was replayed");
   }
 
   /** T + D + slack. */

@@ -14,7 +14,8 @@ import org.ledgergossip.spi.election.LeadershipMessage;
 /**
  * The election contract can fail: a strategy that makes the lowest PKI-ID of its view leader but
  * never steps down nor yields keeps two leaders after a heal and the yielder in office, and fails
- * exactly those two rules; the rules it does satisfy pass.
+ * exactly those two rules; the rules it does satisfy pass, and the replay rule, with no declaration
+ * to replay, is skipped.
  */
 class ElectionKitCanFailTest {
 
@@ -31,7 +32,11 @@ class ElectionKitCanFailTest {
             "required_aGroupStartedTogetherEventuallyHasExactlyOneLeader",
             "required_leaderDeathElectsExactlyOneNewLeaderWithinTheBound",
             "required_aPartitionElectsOneLeaderPerSide",
-            "required_closingTheLeaderReportsTheLoss");
+            "required_closingTheLeaderReportsTheLoss",
+            "required_aDeclarationFromAPeerOutsideTheViewChangesNothing");
+    assertThat(run.skipped())
+        .as("it sends no declarations, so the replay rule has nothing to replay")
+        .containsExactly("required_aReplayedDeclarationChangesNothing");
   }
 
   /** The contract on {@link NeverStepsDown}. Not run by Surefire directly (nested). */
