@@ -43,4 +43,15 @@ public interface ElectionContext {
    * @param reason in words, for the log and the leadership event
    */
   void leadershipChanged(boolean leader, String reason);
+
+  /**
+   * Tells the core that the strategy dropped a leadership message (stale or replayed stamp, sender
+   * not an alive member, sent by this peer); the core counts it in its metrics. Called on the
+   * scheduler. The default does nothing.
+   *
+   * @param message the dropped message
+   * @param reason in a few words, usable as a metric tag ({@code "stale"}, {@code "not-alive"},
+   *     {@code "self"})
+   */
+  default void messageDropped(LeadershipMessage message, String reason) {}
 }

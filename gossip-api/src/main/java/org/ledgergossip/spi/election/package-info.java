@@ -3,7 +3,7 @@
  * the one that pulls blocks from the ordering service.
  *
  * <p>Providers: {@code static} ({@code peer.gossip.orgLeader}) and {@code dynamic} (Fabric's
- * algorithm) arrive with the election issue (#7) in {@code gossip-election}; until then no provider
- * is registered. Conformance: {@code ElectionContract} in {@code gossip-tck}, added with them.
+ * algorithm, the default) in {@code gossip-election}. Conformance: {@code ElectionContract} in
+ * {@code gossip-tck}, on the simulated group {@code ElectionGroup}.
  */
 package org.ledgergossip.spi.election;
