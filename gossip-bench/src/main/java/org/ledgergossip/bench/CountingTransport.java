@@ -2,14 +2,13 @@ package org.ledgergossip.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import java.security.cert.X509Certificate;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.spi.transport.Connection;
 import org.ledgergossip.spi.transport.ConnectionHandler;
+import org.ledgergossip.spi.transport.ForwardingConnection;
 import org.ledgergossip.spi.transport.Listener;
 import org.ledgergossip.spi.transport.SendResult;
 import org.ledgergossip.spi.transport.Transport;
@@ -98,11 +97,16 @@ final class CountingTransport implements Transport {
     }
   }
 
-  private final class CountingConnection implements Connection {
+  private final class CountingConnection extends ForwardingConnection {
     private final Connection raw;
 
     CountingConnection(Connection raw) {
       this.raw = raw;
+    }
+
+    @Override
+    protected Connection delegate() {
+      return raw;
     }
 
     @Override
@@ -113,56 +117,6 @@ final class CountingTransport implements Transport {
         traffic.sentBytes.add(frame.length);
       }
       return result;
-    }
-
-    @Override
-    public Endpoint remoteEndpoint() {
-      return raw.remoteEndpoint();
-    }
-
-    @Override
-    public Endpoint localEndpoint() {
-      return raw.localEndpoint();
-    }
-
-    @Override
-    public boolean isClient() {
-      return raw.isClient();
-    }
-
-    @Override
-    public Optional<X509Certificate> peerCertificate() {
-      return raw.peerCertificate();
-    }
-
-    @Override
-    public Optional<X509Certificate> localCertificate() {
-      return raw.localCertificate();
-    }
-
-    @Override
-    public long droppedFrames() {
-      return raw.droppedFrames();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return raw.isOpen();
-    }
-
-    @Override
-    public void close() {
-      raw.close();
-    }
-
-    @Override
-    public CompletableFuture<Void> closeFuture() {
-      return raw.closeFuture();
-    }
-
-    @Override
-    public String toString() {
-      return raw.toString();
     }
   }
 }

@@ -1,15 +1,13 @@
 package org.ledgergossip.tck;
 
-import java.security.cert.X509Certificate;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.spi.transport.Connection;
 import org.ledgergossip.spi.transport.ConnectionHandler;
+import org.ledgergossip.spi.transport.ForwardingConnection;
 import org.ledgergossip.spi.transport.Listener;
-import org.ledgergossip.spi.transport.SendResult;
 import org.ledgergossip.spi.transport.Transport;
 import org.ledgergossip.spi.transport.TransportException;
 import org.ledgergossip.spi.transport.TransportOptions;
@@ -97,7 +95,7 @@ final class DecoratedTransport implements Transport {
   }
 
   /** A connection that remembers whether this side closed it. */
-  static final class Conn implements Connection {
+  static final class Conn extends ForwardingConnection {
     final Connection delegate;
     volatile boolean closedLocally;
 
@@ -122,54 +120,14 @@ final class DecoratedTransport implements Transport {
     }
 
     @Override
-    public Endpoint remoteEndpoint() {
-      return delegate.remoteEndpoint();
-    }
-
-    @Override
-    public Endpoint localEndpoint() {
-      return delegate.localEndpoint();
-    }
-
-    @Override
-    public boolean isClient() {
-      return delegate.isClient();
-    }
-
-    @Override
-    public SendResult send(byte[] frame) {
-      return delegate.send(frame);
-    }
-
-    @Override
-    public Optional<X509Certificate> peerCertificate() {
-      return delegate.peerCertificate();
-    }
-
-    @Override
-    public Optional<X509Certificate> localCertificate() {
-      return delegate.localCertificate();
-    }
-
-    @Override
-    public long droppedFrames() {
-      return delegate.droppedFrames();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return delegate.isOpen();
+    protected Connection delegate() {
+      return delegate;
     }
 
     @Override
     public void close() {
       closedLocally = true;
       delegate.close();
-    }
-
-    @Override
-    public CompletableFuture<Void> closeFuture() {
-      return delegate.closeFuture();
     }
   }
 
