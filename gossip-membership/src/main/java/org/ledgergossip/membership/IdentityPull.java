@@ -18,11 +18,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import org.hyperledger.fabric.protos.gossip.DataDigest;
-import org.hyperledger.fabric.protos.gossip.DataRequest;
 import org.hyperledger.fabric.protos.gossip.DataUpdate;
 import org.hyperledger.fabric.protos.gossip.Envelope;
-import org.hyperledger.fabric.protos.gossip.GossipHello;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
 import org.hyperledger.fabric.protos.gossip.PeerIdentity;
@@ -40,6 +37,7 @@ import org.ledgergossip.core.internal.comm.Subscription;
 import org.ledgergossip.core.internal.identity.IdentityMapper;
 import org.ledgergossip.core.internal.pull.PullAdapter;
 import org.ledgergossip.core.internal.pull.PullEngine;
+import org.ledgergossip.core.internal.pull.PullMessages;
 import org.ledgergossip.core.internal.store.MessageStore;
 import org.ledgergossip.core.internal.store.ReplacementPolicy;
 import org.ledgergossip.core.internal.wire.MalformedMessageException;
@@ -431,49 +429,30 @@ final class IdentityPull {
 
     @Override
     public void hello(PkiId dest, long nonce) {
-      send(
-          GossipMessage.newBuilder()
-              .setHello(
-                  GossipHello.newBuilder().setNonce(nonce).setMsgType(PullMsgType.IDENTITY_MSG)),
-          dest);
+      send(PullMessages.hello(PullMsgType.IDENTITY_MSG, nonce), dest);
     }
 
     @Override
     public void sendDigest(PkiId dest, List<String> items, long nonce) {
-      send(
-          GossipMessage.newBuilder()
-              .setDataDig(
-                  DataDigest.newBuilder()
-                      .setNonce(nonce)
-                      .addAllDigests(digests(items))
-                      .setMsgType(PullMsgType.IDENTITY_MSG)),
-          dest);
+      send(PullMessages.digest(PullMsgType.IDENTITY_MSG, nonce, digests(items)), dest);
     }
 
     @Override
     public void sendRequest(PkiId dest, List<String> items, long nonce) {
-      send(
-          GossipMessage.newBuilder()
-              .setDataReq(
-                  DataRequest.newBuilder()
-                      .setNonce(nonce)
-                      .addAllDigests(digests(items))
-                      .setMsgType(PullMsgType.IDENTITY_MSG)),
-          dest);
+      send(PullMessages.request(PullMsgType.IDENTITY_MSG, nonce, digests(items)), dest);
     }
 
     @Override
     public void sendResponse(PkiId dest, List<String> items, long nonce) {
-      DataUpdate.Builder update =
-          DataUpdate.newBuilder().setNonce(nonce).setMsgType(PullMsgType.IDENTITY_MSG);
+      List<Envelope> found = new ArrayList<>(items.size());
       for (String item : items) {
         IdentityMessage m = byPkiId.get(PkiId.fromHex(item));
         if (m != null) {
-          update.addData(m.envelope());
+          found.add(m.envelope());
         }
       }
-      if (update.getDataCount() > 0) {
-        send(GossipMessage.newBuilder().setDataUpdate(update), dest);
+      if (!found.isEmpty()) {
+        send(PullMessages.update(PullMsgType.IDENTITY_MSG, nonce, found), dest);
       }
     }
   }

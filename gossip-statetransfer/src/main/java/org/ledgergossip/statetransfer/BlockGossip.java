@@ -13,11 +13,8 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
-import org.hyperledger.fabric.protos.gossip.DataDigest;
-import org.hyperledger.fabric.protos.gossip.DataRequest;
 import org.hyperledger.fabric.protos.gossip.DataUpdate;
 import org.hyperledger.fabric.protos.gossip.Envelope;
-import org.hyperledger.fabric.protos.gossip.GossipHello;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
 import org.hyperledger.fabric.protos.gossip.Payload;
@@ -26,10 +23,12 @@ import org.ledgergossip.api.Block;
 import org.ledgergossip.api.GossipConfig;
 import org.ledgergossip.api.PkiId;
 import org.ledgergossip.api.time.Scheduler;
+import org.ledgergossip.core.internal.RandomPeers;
 import org.ledgergossip.core.internal.comm.ReceivedMessage;
 import org.ledgergossip.core.internal.emitter.BatchingEmitter;
 import org.ledgergossip.core.internal.pull.PullAdapter;
 import org.ledgergossip.core.internal.pull.PullEngine;
+import org.ledgergossip.core.internal.pull.PullMessages;
 import org.ledgergossip.core.internal.store.MessageStore;
 import org.ledgergossip.core.internal.store.ReplacementPolicy;
 import org.ledgergossip.core.internal.wire.MalformedMessageException;
@@ -425,63 +424,35 @@ final class BlockGossip {
 
     @Override
     public List<PkiId> selectPeers() {
-      List<PkiId> peers = new ArrayList<>(sameOrgMembers());
-      int n = Math.min(pullPeerNum, peers.size());
-      synchronized (random) {
-        for (int i = 0; i < n; i++) {
-          int j = i + random.nextInt(peers.size() - i);
-          PkiId chosen = peers.get(j);
-          peers.set(j, peers.get(i));
-          peers.set(i, chosen);
-        }
-      }
-      return List.copyOf(peers.subList(0, n));
+      return RandomPeers.choose(sameOrgMembers(), pullPeerNum, random);
     }
 
     @Override
     public void hello(PkiId dest, long nonce) {
-      send(
-          GossipMessage.newBuilder()
-              .setHello(GossipHello.newBuilder().setNonce(nonce).setMsgType(PullMsgType.BLOCK_MSG)),
-          dest);
+      send(PullMessages.hello(PullMsgType.BLOCK_MSG, nonce), dest);
     }
 
     @Override
     public void sendDigest(PkiId dest, List<String> items, long nonce) {
-      send(
-          GossipMessage.newBuilder()
-              .setDataDig(
-                  DataDigest.newBuilder()
-                      .setNonce(nonce)
-                      .addAllDigests(digests(items))
-                      .setMsgType(PullMsgType.BLOCK_MSG)),
-          dest);
+      send(PullMessages.digest(PullMsgType.BLOCK_MSG, nonce, digests(items)), dest);
     }
 
     @Override
     public void sendRequest(PkiId dest, List<String> items, long nonce) {
-      send(
-          GossipMessage.newBuilder()
-              .setDataReq(
-                  DataRequest.newBuilder()
-                      .setNonce(nonce)
-                      .addAllDigests(digests(items))
-                      .setMsgType(PullMsgType.BLOCK_MSG)),
-          dest);
+      send(PullMessages.request(PullMsgType.BLOCK_MSG, nonce, digests(items)), dest);
     }
 
     @Override
     public void sendResponse(PkiId dest, List<String> items, long nonce) {
-      DataUpdate.Builder update =
-          DataUpdate.newBuilder().setNonce(nonce).setMsgType(PullMsgType.BLOCK_MSG);
+      List<Envelope> found = new ArrayList<>(items.size());
       for (String item : items) {
         StoredBlock b = bySeq.get(Long.parseLong(item));
         if (b != null) {
-          update.addData(b.envelope());
+          found.add(b.envelope());
         }
       }
-      if (update.getDataCount() > 0) {
-        send(GossipMessage.newBuilder().setDataUpdate(update), dest);
+      if (!found.isEmpty()) {
+        send(PullMessages.update(PullMsgType.BLOCK_MSG, nonce, found), dest);
       }
     }
   }
