@@ -227,14 +227,7 @@ final class IdentityPull {
   // ---- receiving ----
 
   private static boolean isIdentityPull(ReceivedMessage m) {
-    GossipMessage g = m.message();
-    return switch (m.contentCase()) {
-      case HELLO -> g.getHello().getMsgType() == PullMsgType.IDENTITY_MSG;
-      case DATA_DIG -> g.getDataDig().getMsgType() == PullMsgType.IDENTITY_MSG;
-      case DATA_REQ -> g.getDataReq().getMsgType() == PullMsgType.IDENTITY_MSG;
-      case DATA_UPDATE -> g.getDataUpdate().getMsgType() == PullMsgType.IDENTITY_MSG;
-      default -> false;
-    };
+    return PullMessages.typeOf(m.message()) == PullMsgType.IDENTITY_MSG;
   }
 
   private void onMessage(ReceivedMessage m) {

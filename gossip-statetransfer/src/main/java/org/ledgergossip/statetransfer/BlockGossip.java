@@ -171,15 +171,8 @@ final class BlockGossip {
 
   /** True for the messages this class handles: block messages and block pulls. */
   static boolean handles(ReceivedMessage m) {
-    GossipMessage g = m.message();
-    return switch (m.contentCase()) {
-      case DATA_MSG -> true;
-      case HELLO -> g.getHello().getMsgType() == PullMsgType.BLOCK_MSG;
-      case DATA_DIG -> g.getDataDig().getMsgType() == PullMsgType.BLOCK_MSG;
-      case DATA_REQ -> g.getDataReq().getMsgType() == PullMsgType.BLOCK_MSG;
-      case DATA_UPDATE -> g.getDataUpdate().getMsgType() == PullMsgType.BLOCK_MSG;
-      default -> false;
-    };
+    return m.contentCase() == GossipMessage.ContentCase.DATA_MSG
+        || PullMessages.typeOf(m.message()) == PullMsgType.BLOCK_MSG;
   }
 
   /** How many block messages the store holds. */

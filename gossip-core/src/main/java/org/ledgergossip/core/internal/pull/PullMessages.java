@@ -21,6 +21,20 @@ public final class PullMessages {
 
   private PullMessages() {}
 
+  /**
+   * The {@code msg_type} of a pull message (hello, digest, request, update); {@code UNDEFINED} for
+   * every other content, as Fabric's {@code GetPullMsgType}.
+   */
+  public static PullMsgType typeOf(GossipMessage message) {
+    return switch (message.getContentCase()) {
+      case HELLO -> message.getHello().getMsgType();
+      case DATA_DIG -> message.getDataDig().getMsgType();
+      case DATA_REQ -> message.getDataReq().getMsgType();
+      case DATA_UPDATE -> message.getDataUpdate().getMsgType();
+      default -> PullMsgType.UNDEFINED;
+    };
+  }
+
   /** A hello of {@code type} with {@code nonce}. */
   public static GossipMessage.Builder hello(PullMsgType type, long nonce) {
     return GossipMessage.newBuilder()

@@ -8,6 +8,7 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
 import org.hyperledger.fabric.protos.gossip.GossipMessage.Tag;
 import org.hyperledger.fabric.protos.gossip.PullMsgType;
+import org.ledgergossip.core.internal.pull.PullMessages;
 
 /**
  * The table of which {@link Tag}s are legal for which content, after Fabric's {@code IsTagLegal}
@@ -80,13 +81,7 @@ final class TagRules {
    * every other content, as Fabric's {@code GetPullMsgType}.
    */
   static PullMsgType pullMsgType(GossipMessage message) {
-    return switch (message.getContentCase()) {
-      case HELLO -> message.getHello().getMsgType();
-      case DATA_DIG -> message.getDataDig().getMsgType();
-      case DATA_REQ -> message.getDataReq().getMsgType();
-      case DATA_UPDATE -> message.getDataUpdate().getMsgType();
-      default -> PullMsgType.UNDEFINED;
-    };
+    return PullMessages.typeOf(message);
   }
 
   static boolean isPullMessage(ContentCase content) {
