@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Block;
@@ -94,6 +95,7 @@ public final class StateTransfer implements AutoCloseable {
   private final AtomicLong height;
   private final AtomicBoolean leader = new AtomicBoolean();
   private final Committer committer;
+  private final Consumer<Block> onCommit;
 
   @GuardedBy("this")
   private @Nullable Subscription subscription;
@@ -109,6 +111,7 @@ public final class StateTransfer implements AutoCloseable {
 
   private StateTransfer(Builder b) {
     this.channel = requireNonNull(b.channel, "channel");
+    this.onCommit = b.onCommit;
     this.ledger = requireNonNull(b.ledger, "ledger");
     Scheduler scheduler = requireNonNull(b.scheduler, "scheduler");
     this.config = requireNonNull(b.config, "config");
@@ -179,6 +182,15 @@ public final class StateTransfer implements AutoCloseable {
   private void committed(Committer.Entry entry) {
     if (entry.via() == Via.ORDERER && leader.get()) {
       gossip.gossip(entry.block());
+    }
+    try {
+      onCommit.accept(entry.block());
+    } catch (RuntimeException e) {
+      log.warn(
+          "channel {}: the commit listener failed on block {}",
+          channel.name(),
+          entry.block().number(),
+          e);
     }
   }
 
@@ -372,6 +384,7 @@ public final class StateTransfer implements AutoCloseable {
     private @Nullable Executor committer;
     private int maxRequestsInFlight;
     private boolean checkHashChain = true;
+    private Consumer<Block> onCommit = block -> {};
 
     private Builder() {}
 
@@ -464,6 +477,17 @@ public final class StateTransfer implements AutoCloseable {
     @CanIgnoreReturnValue
     public Builder checkHashChain(boolean check) {
       this.checkHashChain = check;
+      return this;
+    }
+
+    /**
+     * Called with each block once it is in the ledger, in order, on the committer's thread (see
+     * {@link #committer}); it should return quickly. An exception it throws is logged and ignored.
+     * Default: nothing.
+     */
+    @CanIgnoreReturnValue
+    public Builder onCommit(Consumer<Block> listener) {
+      this.onCommit = requireNonNull(listener, "listener");
       return this;
     }
 
