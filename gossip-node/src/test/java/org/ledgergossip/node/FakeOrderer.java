@@ -10,18 +10,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.ledgergossip.api.Block;
 import org.ledgergossip.api.Bytes;
 import org.ledgergossip.api.time.Cancellable;
+import org.ledgergossip.api.time.Scheduler;
 import org.ledgergossip.core.internal.block.BlockFormat;
 import org.ledgergossip.core.internal.block.BlockSigner;
 import org.ledgergossip.core.internal.block.ChannelEnvelopes;
 import org.ledgergossip.spi.msp.Msp;
 import org.ledgergossip.spi.orderer.BlockSource;
-import org.ledgergossip.transport.inmemory.VirtualScheduler;
 
 /**
  * An ordering service for node tests: one channel's chain of orderer-signed, hash-chained blocks in
  * Fabric's format, grown on demand, and a block source per peer that delivers the chain from a
- * height on, one block every {@value #PERIOD_MILLIS} ms of virtual time. A peer's source can be
- * {@linkplain #breakFor broken}: it then reports a failure every 100 ms and delivers nothing.
+ * height on, one block every {@value #PERIOD_MILLIS} ms on the scheduler given (virtual time or
+ * real). A peer's source can be {@linkplain #breakFor broken}: it then reports a failure every 100
+ * ms and delivers nothing.
  */
 final class FakeOrderer {
 
@@ -29,7 +30,7 @@ final class FakeOrderer {
 
   private final String channel;
   private final Msp orderer;
-  private final VirtualScheduler time;
+  private final Scheduler time;
   private final BlockSigner signer;
   private final List<Block> chain = new ArrayList<>();
   private final Set<String> broken = ConcurrentHashMap.newKeySet();
@@ -37,7 +38,7 @@ final class FakeOrderer {
   /** Subscriptions opened, by peer name, for the tests to count. */
   final List<String> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  FakeOrderer(String channel, Msp orderer, VirtualScheduler time) {
+  FakeOrderer(String channel, Msp orderer, Scheduler time) {
     this.channel = channel;
     this.orderer = orderer;
     this.time = time;
@@ -53,7 +54,7 @@ final class FakeOrderer {
           ChannelEnvelopes.create(
               channel,
               ChannelEnvelopes.Type.MESSAGE,
-              time.now(),
+              time.clock().instant(),
               Bytes.copyOf(("tx-" + n).getBytes(StandardCharsets.UTF_8)),
               orderer,
               new byte[] {(byte) n, (byte) (n >> 8), (byte) (n >> 16)});
