@@ -292,6 +292,11 @@ final class ConfigValues {
     return ok ? Optional.of(List.copyOf(out)) : Optional.empty();
   }
 
+  /** {@code text} as a path resolved against the file's folder. */
+  Path resolvePath(String text) {
+    return resolve(text);
+  }
+
   private Path resolve(String text) {
     try {
       return baseDir.resolve(Path.of(text)).normalize();

@@ -3,6 +3,7 @@ package org.ledgergossip.peer.config;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +103,9 @@ public final class CoreYaml {
     List<String> channels = v.channels("peer.channels").orElse(List.of());
     List<Endpoint> ordererEndpoints = v.endpoints("peer.orderers.endpoints").orElse(List.of());
     Optional<Path> ordererCa = v.path("peer.orderers.caFile");
+    String ordererMspId =
+        v.text("peer.orderers.mspId").orElse(PeerSettings.Orderers.DEFAULT_MSP_ID);
+    Map<String, Path> organizations = organizations(v);
     if (tls.enabled()) {
       ordererCa.ifPresent(p -> v.checkFile("peer.orderers.caFile", p));
     }
@@ -127,7 +131,8 @@ public final class CoreYaml {
         PeerSettings.builder(id.get(), address.get(), mspId.get(), msp.get())
             .tls(tls)
             .channels(channels)
-            .orderers(new PeerSettings.Orderers(ordererEndpoints, ordererCa))
+            .orderers(new PeerSettings.Orderers(ordererEndpoints, ordererCa, ordererMspId))
+            .organizations(organizations)
             .operations(
                 new PeerSettings.Operations(
                     opsListen.orElse(PeerSettings.Operations.defaults().listenAddress()), opsTls))
@@ -141,6 +146,29 @@ public final class CoreYaml {
     blockSource.ifPresent(b::blockSource);
     metrics.ifPresent(b::metricsProvider);
     return b.build();
+  }
+
+  /**
+   * {@code peer.organizations}: items {@code MSPID=folder}, each folder resolved against the file's
+   * and holding a {@code cacerts} folder.
+   */
+  private static Map<String, Path> organizations(ConfigValues v) {
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (String item : v.list("peer.organizations").orElse(List.of())) {
+      int eq = item.indexOf('=');
+      if (eq <= 0 || eq == item.length() - 1) {
+        v.problem("peer.organizations", item, "expected MSPID=path/to/msp");
+        continue;
+      }
+      String id = item.substring(0, eq).trim();
+      Path dir = v.resolvePath(item.substring(eq + 1).trim());
+      if (!Files.isDirectory(dir.resolve("cacerts"))) {
+        v.problem("peer.organizations", item, "no MSP folder with cacerts at " + dir);
+      } else if (out.put(id, dir) != null) {
+        v.problem("peer.organizations", item, "MSP ID " + id + " listed twice");
+      }
+    }
+    return out;
   }
 
   private static Optional<String> required(
@@ -227,6 +255,13 @@ public final class CoreYaml {
         "peer.orderers.endpoints",
         YamlFiles.list(settings.orderers().endpoints().stream().map(Endpoint::toString).toList()));
     settings.orderers().caFile().ifPresent(p -> out.put("peer.orderers.caFile", relative(dir, p)));
+    out.put("peer.orderers.mspId", settings.orderers().mspId());
+    out.put(
+        "peer.organizations",
+        YamlFiles.list(
+            settings.organizations().entrySet().stream()
+                .map(e -> e.getKey() + "=" + relative(dir, e.getValue()))
+                .toList()));
     TlsKeys.PEER.write(settings.tls(), out, p -> relative(dir, p));
     GossipConfig gossip = settings.gossip();
     for (GossipKey key : GossipKey.values()) {

@@ -2,8 +2,12 @@ package org.ledgergossip.peer.config;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Endpoint;
@@ -30,6 +34,10 @@ import org.ledgergossip.api.GossipConfig;
  * @param plugins the providers to load by name
  * @param operations {@code operations.*}: the HTTP endpoints
  * @param metricsProvider {@code metrics.provider}: {@code prometheus} (default) or {@code disabled}
+ * @param organizations {@code peer.organizations}: the MSP folder of every organisation whose
+ *     identities this peer accepts (its own, the other peer organisations, the ordering service's),
+ *     by MSP ID; Fabric takes them from the channel configuration. Written {@code [Org2MSP=path,
+ *     ...]}. Default: the peer's own MSP only
  * @param gossip every {@code peer.gossip.*} key, {@code peer.deliveryclient.blockGossipEnabled} and
  *     {@code peer.maxRecvMsgSize}
  */
@@ -46,7 +54,8 @@ public record PeerSettings(
     Plugins plugins,
     Operations operations,
     String metricsProvider,
-    GossipConfig gossip) {
+    GossipConfig gossip,
+    Map<String, Path> organizations) {
 
   /** Fabric's {@code peer.fileSystemPath} of its sample {@code core.yaml}. */
   static final Path DEFAULT_FILE_SYSTEM_PATH = Path.of("/var/hyperledger/production");
@@ -66,6 +75,7 @@ public record PeerSettings(
     requireNonNull(operations, "operations");
     requireNonNull(metricsProvider, "metricsProvider");
     requireNonNull(gossip, "gossip");
+    organizations = Collections.unmodifiableMap(new LinkedHashMap<>(organizations));
     if (tls.rootCAs().size() > 1) {
       throw new IllegalArgumentException(
           "peer.tls.rootcert.file names one file (a PEM bundle may hold several roots): "
@@ -90,7 +100,18 @@ public record PeerSettings(
         .plugins(plugins)
         .operations(operations)
         .metricsProvider(metricsProvider)
-        .gossip(gossip);
+        .gossip(gossip)
+        .organizations(organizations);
+  }
+
+  /**
+   * The MSP folder of every trusted organisation, by MSP ID, always including this peer's own
+   * ({@link #mspConfigPath}) when {@link #organizations} does not name it.
+   */
+  public Map<String, Path> trustedOrganizations() {
+    Map<String, Path> out = new LinkedHashMap<>(organizations);
+    out.putIfAbsent(localMspId, mspConfigPath);
+    return Collections.unmodifiableMap(out);
   }
 
   /**
@@ -106,8 +127,13 @@ public record PeerSettings(
    *
    * @param endpoints {@code peer.orderers.endpoints}; may be empty
    * @param caFile {@code peer.orderers.caFile}; empty when not configured
+   * @param mspId {@code peer.orderers.mspId}: the MSP ID whose signatures make a block valid;
+   *     default {@code OrdererMSP}
    */
-  public record Orderers(List<Endpoint> endpoints, Optional<Path> caFile) {
+  public record Orderers(List<Endpoint> endpoints, Optional<Path> caFile, String mspId) {
+
+    /** The default {@link #mspId}. */
+    public static final String DEFAULT_MSP_ID = "OrdererMSP";
 
     private static final Orderers NONE = new Orderers(List.of(), Optional.empty());
 
@@ -115,6 +141,12 @@ public record PeerSettings(
     public Orderers {
       endpoints = List.copyOf(endpoints);
       requireNonNull(caFile, "caFile");
+      requireNonNull(mspId, "mspId");
+    }
+
+    /** Orderers whose blocks are signed by {@value #DEFAULT_MSP_ID}. */
+    public Orderers(List<Endpoint> endpoints, Optional<Path> caFile) {
+      this(endpoints, caFile, DEFAULT_MSP_ID);
     }
 
     /** No ordering service: the default. */
@@ -203,6 +235,7 @@ public record PeerSettings(
     private Operations operations = Operations.defaults();
     private String metricsProvider = "prometheus";
     private GossipConfig gossip = GossipConfig.defaults();
+    private Map<String, Path> organizations = Map.of();
 
     private Builder(String id, Endpoint address, String localMspId, Path mspConfigPath) {
       this.id = requireNonNull(id, "id");
@@ -303,6 +336,13 @@ public record PeerSettings(
       return this;
     }
 
+    /** Sets {@link PeerSettings#organizations}. */
+    @CanIgnoreReturnValue
+    public Builder organizations(Map<String, Path> organizations) {
+      this.organizations = new LinkedHashMap<>(organizations);
+      return this;
+    }
+
     /**
      * The settings.
      *
@@ -324,7 +364,8 @@ public record PeerSettings(
           p,
           operations,
           metricsProvider,
-          gossip);
+          gossip,
+          organizations);
     }
   }
 }
