@@ -126,9 +126,13 @@ final class DeliverSubscription implements BlockSource.Subscription {
     }
     Endpoint orderer = orderers.get(endpointIndex % orderers.size());
     ManagedChannel grpcChannel;
-    Envelope request;
     try {
       grpcChannel = source.channel(orderer);
+    } catch (IllegalStateException closedMeanwhile) {
+      return;
+    }
+    Envelope request;
+    try {
       request =
           SeekRequests.envelope(
               channel,
@@ -137,9 +141,7 @@ final class DeliverSubscription implements BlockSource.Subscription {
               source.tlsCertHash,
               clock.instant(),
               source.nonce());
-    } catch (IllegalStateException closedMeanwhile) {
-      return;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException e) { // the MSP cannot sign: report it and try again later
       Attempt failed = new Attempt(orderer, Context.current().withCancellation());
       current = failed;
       fail(failed, e);

@@ -34,7 +34,6 @@ final class EnvelopeCheck {
   static final class Refusal extends Exception {
     private static final long serialVersionUID = 1L;
 
-    @SuppressWarnings("serial") // never serialised
     private final Status status;
 
     private final String reason;

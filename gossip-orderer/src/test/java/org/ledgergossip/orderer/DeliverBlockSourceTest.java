@@ -1,6 +1,7 @@
 package org.ledgergossip.orderer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.ledgergossip.orderer.GrpcFixture.CHANNEL;
 import static org.ledgergossip.orderer.GrpcFixture.TIMEOUT;
@@ -10,10 +11,13 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +43,7 @@ import org.ledgergossip.msp.CryptoLayout;
 import org.ledgergossip.msp.IssuedIdentity;
 import org.ledgergossip.orderer.GrpcFixture.LiveRecorder;
 import org.ledgergossip.spi.orderer.BlockSource;
+import org.ledgergossip.spi.orderer.BlockSourceOptions;
 import org.ledgergossip.spi.orderer.BlockSourceProvider;
 import org.ledgergossip.spi.transport.TlsCredentials;
 
@@ -81,6 +86,28 @@ class DeliverBlockSourceTest {
   void deliverIsTheHighestPriorityBlockSource() {
     assertThat(Providers.load(BlockSourceProvider.class))
         .isInstanceOf(DeliverBlockSourceProvider.class);
+  }
+
+  @Test
+  void unusablePropertiesAreRefusedNamingTheOption() {
+    DeliverBlockSourceProvider provider = new DeliverBlockSourceProvider();
+    for (var bad :
+        List.of(
+            Map.of(DeliverBlockSourceProvider.ORDERER_MSP_IDS_PROPERTY, " , "),
+            Map.of(DeliverBlockSourceProvider.REQUIRED_SIGNATURES_PROPERTY, "0"),
+            Map.of(DeliverBlockSourceProvider.SERVER_NAME_OVERRIDE_PROPERTY, " "))) {
+      assertThatThrownBy(
+              () ->
+                  provider.create(
+                      new BlockSourceOptions(
+                          List.of(new Endpoint("127.0.0.1", 7050)),
+                          fx.peer,
+                          fx.peer.tlsCredentials().orElseThrow(),
+                          fx.clientTime,
+                          bad)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(bad.keySet().iterator().next());
+    }
   }
 
   @Test
@@ -136,6 +163,27 @@ class DeliverBlockSourceTest {
     // Back-off 100, 200, 400 ms...: each report says delivery has been failing for longer.
     assertThat(r.failingFor).isSorted();
     assertThat(r.failingFor.get(r.failingFor.size() - 1)).isGreaterThanOrEqualTo(300);
+  }
+
+  @Test
+  void unreachableOrdererIsReportedAndTheNextEndpointIsTried() throws Exception {
+    submit(2);
+    OrdererServer server = fx.server(emulator);
+    int deadPort;
+    try (ServerSocket probe =
+        new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+      deadPort = probe.getLocalPort(); // nothing listens there once the probe is closed
+    }
+    LiveRecorder r = new LiveRecorder();
+    fx.source(List.of(new Endpoint("127.0.0.1", deadPort), server.endpoint()))
+        .subscribe(CHANNEL, 0, r);
+    await().atMost(TIMEOUT).until(() -> r.blocks.size() == 3);
+    assertThat(r.numbers()).containsExactly(0L, 1L, 2L);
+    assertThat(r.failures)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            s -> assertThat(s.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
   @Test
