@@ -44,6 +44,7 @@ final class ChannelChain {
   private final BlockLog log;
   private final ArrayDeque<Pending> inbox = new ArrayDeque<>();
   private final List<Delivery> subscribers = new CopyOnWriteArrayList<>();
+  private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
   private final Counter blocksSent;
   private final MeterRegistry registry;
 
@@ -91,6 +92,11 @@ final class ChannelChain {
 
   long height() {
     return log.height();
+  }
+
+  /** The lowest block number still held. */
+  long oldest() {
+    return log.oldest();
   }
 
   Optional<Block> block(long number) throws LedgerException {
@@ -219,11 +225,38 @@ final class ChannelChain {
     for (Delivery d : subscribers) {
       wake(d);
     }
+    notifyWatchers();
+  }
+
+  /**
+   * Runs {@code onChange} (on the scheduler; it must return at once) after each new block and when
+   * the channel closes, until the returned handle is closed. Counts towards the subscribers bound.
+   *
+   * @throws IllegalStateException if the channel has the maximum of subscribers
+   */
+  AutoCloseable watch(Runnable onChange) {
+    requireNonNull(onChange, "onChange");
+    if (subscribers.size() + watchers.size() >= emulator.maxSubscribers) {
+      throw new IllegalStateException(
+          "channel " + channel + " has the maximum of " + emulator.maxSubscribers + " subscribers");
+    }
+    watchers.add(onChange);
+    return () -> watchers.remove(onChange);
+  }
+
+  private void notifyWatchers() {
+    for (Runnable w : watchers) {
+      try {
+        w.run();
+      } catch (RuntimeException e) {
+        LOG.warn("channel {}: block watcher {} failed", channel, w, e);
+      }
+    }
   }
 
   Delivery subscribe(long from, BlockSource.Listener listener) {
     Delivery d = new Delivery(this, from, listener);
-    if (subscribers.size() >= emulator.maxSubscribers) {
+    if (subscribers.size() + watchers.size() >= emulator.maxSubscribers) {
       throw new IllegalStateException(
           "channel " + channel + " has the maximum of " + emulator.maxSubscribers + " subscribers");
     }
@@ -305,6 +338,7 @@ final class ChannelChain {
     for (Delivery d : subscribers) {
       d.close();
     }
+    notifyWatchers();
     try {
       log.close();
     } catch (LedgerException e) {

@@ -29,8 +29,8 @@ import org.ledgergossip.spi.orderer.BlockSource;
 /**
  * An ordering service in one process, for tests, the demo and benchmarks: per channel it cuts
  * hash-chained blocks in Fabric's format, signed by the orderer identity of its {@link Msp}, and
- * delivers them in order to subscribers. (The gRPC {@code AtomicBroadcast} front comes later; this
- * is its core.)
+ * delivers them in order to subscribers. {@link OrdererServer} serves it over gRPC as Fabric's
+ * {@code AtomicBroadcast} service.
  *
  * <ul>
  *   <li>{@link #createChannel} writes block 0: one {@code CONFIG} envelope of the channel, signed
@@ -314,6 +314,11 @@ public final class OrdererEmulator implements AutoCloseable {
       random.nextBytes(out);
     }
     return Bytes.copyOf(out);
+  }
+
+  /** The chain of {@code channel}, or null if there is no such channel. */
+  @Nullable ChannelChain findChain(String channel) {
+    return channels.get(requireNonNull(channel, "channel"));
   }
 
   private ChannelChain chain(String channel) {

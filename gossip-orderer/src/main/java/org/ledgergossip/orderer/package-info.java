@@ -1,7 +1,11 @@
 /**
  * The ordering side of a network: {@link org.ledgergossip.orderer.OrdererEmulator}, an ordering
- * service in one process that cuts blocks in Fabric's format, and the {@code emulator} {@link
- * org.ledgergossip.spi.orderer.BlockSource} that reads from it in-process. The gRPC {@code
- * AtomicBroadcast} service and the {@code deliver} client of a real orderer come next.
+ * service in one process that cuts blocks in Fabric's format; {@link
+ * org.ledgergossip.orderer.OrdererServer}, which serves it as Fabric's gRPC {@code AtomicBroadcast}
+ * service ({@code Deliver} and {@code Broadcast}) over mutual TLS; and two {@link
+ * org.ledgergossip.spi.orderer.BlockSource}s: {@code deliver} ({@link
+ * org.ledgergossip.orderer.DeliverBlockSourceProvider}), the gRPC client of any Fabric orderer, and
+ * {@code emulator}, which reads from an emulator of this process. This is the only module that
+ * depends on gRPC.
  */
 package org.ledgergossip.orderer;
