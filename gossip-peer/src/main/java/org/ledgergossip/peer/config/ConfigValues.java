@@ -6,6 +6,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -292,9 +293,33 @@ final class ConfigValues {
     return ok ? Optional.of(List.copyOf(out)) : Optional.empty();
   }
 
-  /** {@code text} as a path resolved against the file's folder. */
-  Path resolvePath(String text) {
-    return resolve(text);
+  /**
+   * MSP folders by MSP ID: a list of items {@code MSPID=folder}, each folder resolved against the
+   * file's and holding a {@code cacerts} folder; in the order given. Empty if not set.
+   */
+  Map<String, Path> mspFolders(String key) {
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (String item : list(key).orElse(List.of())) {
+      int eq = item.indexOf('=');
+      if (eq <= 0 || eq == item.length() - 1) {
+        problem(key, item, "expected MSPID=path/to/msp");
+        continue;
+      }
+      String id = item.substring(0, eq).trim();
+      Path dir;
+      try {
+        dir = resolve(item.substring(eq + 1).trim());
+      } catch (IllegalArgumentException e) {
+        problem(key, item, reason(e));
+        continue;
+      }
+      if (!Files.isDirectory(dir.resolve("cacerts"))) {
+        problem(key, item, "no MSP folder with cacerts at " + dir);
+      } else if (out.put(id, dir) != null) {
+        problem(key, item, "MSP ID " + id + " listed twice");
+      }
+    }
+    return out;
   }
 
   private Path resolve(String text) {

@@ -3,7 +3,6 @@ package org.ledgergossip.peer.config;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,7 +104,7 @@ public final class CoreYaml {
     Optional<Path> ordererCa = v.path("peer.orderers.caFile");
     String ordererMspId =
         v.text("peer.orderers.mspId").orElse(PeerSettings.Orderers.DEFAULT_MSP_ID);
-    Map<String, Path> organizations = organizations(v);
+    Map<String, Path> organizations = v.mspFolders("peer.organizations");
     if (tls.enabled()) {
       ordererCa.ifPresent(p -> v.checkFile("peer.orderers.caFile", p));
     }
@@ -146,29 +145,6 @@ public final class CoreYaml {
     blockSource.ifPresent(b::blockSource);
     metrics.ifPresent(b::metricsProvider);
     return b.build();
-  }
-
-  /**
-   * {@code peer.organizations}: items {@code MSPID=folder}, each folder resolved against the file's
-   * and holding a {@code cacerts} folder.
-   */
-  private static Map<String, Path> organizations(ConfigValues v) {
-    Map<String, Path> out = new LinkedHashMap<>();
-    for (String item : v.list("peer.organizations").orElse(List.of())) {
-      int eq = item.indexOf('=');
-      if (eq <= 0 || eq == item.length() - 1) {
-        v.problem("peer.organizations", item, "expected MSPID=path/to/msp");
-        continue;
-      }
-      String id = item.substring(0, eq).trim();
-      Path dir = v.resolvePath(item.substring(eq + 1).trim());
-      if (!Files.isDirectory(dir.resolve("cacerts"))) {
-        v.problem("peer.organizations", item, "no MSP folder with cacerts at " + dir);
-      } else if (out.put(id, dir) != null) {
-        v.problem("peer.organizations", item, "MSP ID " + id + " listed twice");
-      }
-    }
-    return out;
   }
 
   private static Optional<String> required(

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.ledgergossip.api.Endpoint;
 
 /**
@@ -25,6 +28,9 @@ import org.ledgergossip.api.Endpoint;
  * @param fileLedgerLocation {@code FileLedger.Location}: the folder of the ledgers; default
  *     Fabric's {@code /var/hyperledger/production/orderer}
  * @param emulator {@code Emulator.*}
+ * @param organizations {@code General.Organizations}: the MSP folder of every organisation whose
+ *     identities may read and broadcast, by MSP ID, as a list {@code [Org1MSP=path, ...]} (Fabric
+ *     takes them from the channel configuration); the orderer's own is always trusted
  */
 public record OrdererSettings(
     String listenAddress,
@@ -33,7 +39,8 @@ public record OrdererSettings(
     Path localMspDir,
     String localMspId,
     Path fileLedgerLocation,
-    Emulator emulator) {
+    Emulator emulator,
+    Map<String, Path> organizations) {
 
   static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
   static final int DEFAULT_LISTEN_PORT = 7050;
@@ -54,6 +61,14 @@ public record OrdererSettings(
     requireNonNull(localMspId, "localMspId");
     requireNonNull(fileLedgerLocation, "fileLedgerLocation");
     requireNonNull(emulator, "emulator");
+    organizations = Collections.unmodifiableMap(new LinkedHashMap<>(organizations));
+  }
+
+  /** Every trusted organisation's MSP folder by MSP ID, the orderer's own included. */
+  public Map<String, Path> trustedOrganizations() {
+    Map<String, Path> out = new LinkedHashMap<>(organizations);
+    out.putIfAbsent(localMspId, localMspDir);
+    return Collections.unmodifiableMap(out);
   }
 
   /** A builder with every default but the MSP folder, which has none outside a file. */
@@ -69,7 +84,8 @@ public record OrdererSettings(
         .tls(tls)
         .localMspId(localMspId)
         .fileLedgerLocation(fileLedgerLocation)
-        .emulator(emulator);
+        .emulator(emulator)
+        .organizations(organizations);
   }
 
   /** {@code General.ListenAddress:General.ListenPort}. */
@@ -137,6 +153,7 @@ public record OrdererSettings(
     private String localMspId = DEFAULT_LOCAL_MSP_ID;
     private Path fileLedgerLocation = DEFAULT_FILE_LEDGER_LOCATION;
     private Emulator emulator = Emulator.defaults();
+    private Map<String, Path> organizations = Map.of();
 
     private Builder(Path localMspDir) {
       this.localMspDir = requireNonNull(localMspDir, "localMspDir");
@@ -178,6 +195,12 @@ public record OrdererSettings(
       return this;
     }
 
+    /** {@code General.Organizations}; default none but the orderer's own. */
+    public Builder organizations(Map<String, Path> organizations) {
+      this.organizations = new LinkedHashMap<>(organizations);
+      return this;
+    }
+
     /**
      * The settings.
      *
@@ -185,7 +208,14 @@ public record OrdererSettings(
      */
     public OrdererSettings build() {
       return new OrdererSettings(
-          listenAddress, listenPort, tls, localMspDir, localMspId, fileLedgerLocation, emulator);
+          listenAddress,
+          listenPort,
+          tls,
+          localMspDir,
+          localMspId,
+          fileLedgerLocation,
+          emulator,
+          organizations);
     }
   }
 }

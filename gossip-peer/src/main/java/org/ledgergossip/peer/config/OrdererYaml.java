@@ -88,6 +88,7 @@ public final class OrdererYaml {
     int batchSize = v.integer("Emulator.BatchSize", 1).orElse(d.batchSize());
     double rate = v.nonNegativeNumber("Emulator.Rate").orElse(d.rate());
     int blockSize = v.integer("Emulator.BlockSize", 0).orElse(d.blockSize());
+    Map<String, Path> organizations = v.mspFolders("General.Organizations");
     if (v.hasProblems()) {
       return null;
     }
@@ -100,6 +101,7 @@ public final class OrdererYaml {
     port.ifPresent(b::listenPort);
     mspId.ifPresent(b::localMspId);
     ledger.ifPresent(b::fileLedgerLocation);
+    b.organizations(organizations);
     return b.build();
   }
 
@@ -124,6 +126,12 @@ public final class OrdererYaml {
     TlsKeys.ORDERER.write(settings.tls(), out, p -> CoreYaml.relative(dir, p));
     out.put("General.LocalMSPDir", CoreYaml.relative(dir, settings.localMspDir()));
     out.put("General.LocalMSPID", settings.localMspId());
+    out.put(
+        "General.Organizations",
+        YamlFiles.list(
+            settings.organizations().entrySet().stream()
+                .map(e -> e.getKey() + "=" + CoreYaml.relative(dir, e.getValue()))
+                .toList()));
     out.put("FileLedger.Location", CoreYaml.relative(dir, settings.fileLedgerLocation()));
     OrdererSettings.Emulator e = settings.emulator();
     out.put("Emulator.Channels", YamlFiles.list(e.channels()));
