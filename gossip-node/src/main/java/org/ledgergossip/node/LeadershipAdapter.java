@@ -210,7 +210,7 @@ final class LeadershipAdapter implements ElectionContext {
 
   @Override
   public void messageDropped(LeadershipMessage message, String reason) {
-    drop(reason, "from " + message.sender());
+    drop(reason.replace('-', '_'), "from " + message.sender() + ", dropped by the strategy");
   }
 
   // ---- receiving ----

@@ -105,6 +105,7 @@ public final class CoreYaml {
     String ordererMspId =
         v.text("peer.orderers.mspId").orElse(PeerSettings.Orderers.DEFAULT_MSP_ID);
     Map<String, Path> organizations = v.mspFolders("peer.organizations");
+    Map<String, List<Endpoint>> anchorPeers = anchorPeers(v);
     if (tls.enabled()) {
       ordererCa.ifPresent(p -> v.checkFile("peer.orderers.caFile", p));
     }
@@ -132,6 +133,7 @@ public final class CoreYaml {
             .channels(channels)
             .orderers(new PeerSettings.Orderers(ordererEndpoints, ordererCa, ordererMspId))
             .organizations(organizations)
+            .anchorPeers(anchorPeers)
             .operations(
                 new PeerSettings.Operations(
                     opsListen.orElse(PeerSettings.Operations.defaults().listenAddress()), opsTls))
@@ -145,6 +147,25 @@ public final class CoreYaml {
     blockSource.ifPresent(b::blockSource);
     metrics.ifPresent(b::metricsProvider);
     return b.build();
+  }
+
+  /** {@code peer.anchorPeers}: items {@code MSPID=host:port}, an organisation may repeat. */
+  private static Map<String, List<Endpoint>> anchorPeers(ConfigValues v) {
+    Map<String, List<Endpoint>> out = new LinkedHashMap<>();
+    for (String item : v.list("peer.anchorPeers").orElse(List.of())) {
+      int eq = item.indexOf('=');
+      if (eq <= 0 || eq == item.length() - 1) {
+        v.problem("peer.anchorPeers", item, "expected MSPID=host:port");
+        continue;
+      }
+      try {
+        Endpoint e = Endpoint.parse(item.substring(eq + 1).trim());
+        out.computeIfAbsent(item.substring(0, eq).trim(), k -> new ArrayList<>()).add(e);
+      } catch (IllegalArgumentException e) {
+        v.problem("peer.anchorPeers", item, String.valueOf(e.getMessage()));
+      }
+    }
+    return out;
   }
 
   private static Optional<String> required(
@@ -232,6 +253,12 @@ public final class CoreYaml {
         YamlFiles.list(settings.orderers().endpoints().stream().map(Endpoint::toString).toList()));
     settings.orderers().caFile().ifPresent(p -> out.put("peer.orderers.caFile", relative(dir, p)));
     out.put("peer.orderers.mspId", settings.orderers().mspId());
+    out.put(
+        "peer.anchorPeers",
+        YamlFiles.list(
+            settings.anchorPeers().entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(ep -> e.getKey() + "=" + ep))
+                .toList()));
     out.put(
         "peer.organizations",
         YamlFiles.list(

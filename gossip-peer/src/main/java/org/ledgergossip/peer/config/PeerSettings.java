@@ -38,6 +38,9 @@ import org.ledgergossip.api.GossipConfig;
  *     identities this peer accepts (its own, the other peer organisations, the ordering service's),
  *     by MSP ID; Fabric takes them from the channel configuration. Written {@code [Org2MSP=path,
  *     ...]}. Default: the peer's own MSP only
+ * @param anchorPeers {@code peer.anchorPeers}: anchor peers of other organisations by MSP ID,
+ *     dialled at start and never purged (Fabric takes them from the channel configuration). Written
+ *     {@code [Org2MSP=host:port, ...]}; default none
  * @param gossip every {@code peer.gossip.*} key, {@code peer.deliveryclient.blockGossipEnabled} and
  *     {@code peer.maxRecvMsgSize}
  */
@@ -55,7 +58,8 @@ public record PeerSettings(
     Operations operations,
     String metricsProvider,
     GossipConfig gossip,
-    Map<String, Path> organizations) {
+    Map<String, Path> organizations,
+    Map<String, List<Endpoint>> anchorPeers) {
 
   /** Fabric's {@code peer.fileSystemPath} of its sample {@code core.yaml}. */
   static final Path DEFAULT_FILE_SYSTEM_PATH = Path.of("/var/hyperledger/production");
@@ -76,6 +80,9 @@ public record PeerSettings(
     requireNonNull(metricsProvider, "metricsProvider");
     requireNonNull(gossip, "gossip");
     organizations = Collections.unmodifiableMap(new LinkedHashMap<>(organizations));
+    Map<String, List<Endpoint>> anchors = new LinkedHashMap<>();
+    anchorPeers.forEach((org, list) -> anchors.put(org, List.copyOf(list)));
+    anchorPeers = Collections.unmodifiableMap(anchors);
     if (tls.rootCAs().size() > 1) {
       throw new IllegalArgumentException(
           "peer.tls.rootcert.file names one file (a PEM bundle may hold several roots): "
@@ -101,7 +108,8 @@ public record PeerSettings(
         .operations(operations)
         .metricsProvider(metricsProvider)
         .gossip(gossip)
-        .organizations(organizations);
+        .organizations(organizations)
+        .anchorPeers(anchorPeers);
   }
 
   /**
@@ -236,6 +244,7 @@ public record PeerSettings(
     private String metricsProvider = "prometheus";
     private GossipConfig gossip = GossipConfig.defaults();
     private Map<String, Path> organizations = Map.of();
+    private Map<String, List<Endpoint>> anchorPeers = Map.of();
 
     private Builder(String id, Endpoint address, String localMspId, Path mspConfigPath) {
       this.id = requireNonNull(id, "id");
@@ -336,6 +345,13 @@ public record PeerSettings(
       return this;
     }
 
+    /** Sets {@link PeerSettings#anchorPeers}. */
+    @CanIgnoreReturnValue
+    public Builder anchorPeers(Map<String, List<Endpoint>> anchorPeers) {
+      this.anchorPeers = new LinkedHashMap<>(anchorPeers);
+      return this;
+    }
+
     /** Sets {@link PeerSettings#organizations}. */
     @CanIgnoreReturnValue
     public Builder organizations(Map<String, Path> organizations) {
@@ -365,7 +381,8 @@ public record PeerSettings(
           operations,
           metricsProvider,
           gossip,
-          organizations);
+          organizations,
+          anchorPeers);
     }
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.api.InvalidConfigException;
 
 /** {@code peer.organizations} and {@code peer.orderers.mspId}: the organisations a peer trusts. */
@@ -26,6 +27,7 @@ class CoreYamlOrganizationsTest {
             "core.yaml",
             ConfigFixture.MINIMAL_CORE
                 + "  organizations: [Org2MSP=crypto/org2/msp, OrdererMSP=crypto/orderer/msp]\n"
+                + "  anchorPeers: [Org2MSP=127.0.0.1:8051, Org2MSP=127.0.0.1:8052]\n"
                 + "  orderers:\n"
                 + "    mspId: OrdererMSP\n");
 
@@ -35,6 +37,8 @@ class CoreYamlOrganizationsTest {
         .containsExactly(Map.entry("Org2MSP", org2), Map.entry("OrdererMSP", orderer));
     assertThat(s.trustedOrganizations()).containsEntry("Org1MSP", dir.resolve("msp")).hasSize(3);
     assertThat(s.orderers().mspId()).isEqualTo("OrdererMSP");
+    assertThat(s.anchorPeers().get("Org2MSP"))
+        .containsExactly(Endpoint.parse("127.0.0.1:8051"), Endpoint.parse("127.0.0.1:8052"));
 
     Path again = dir.resolve("again/core.yaml");
     CoreYaml.write(s, again);
