@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code gossip} command line. Today it has {@code demo}; the peer daemon, the ordering-service
- * emulator, {@code cryptogen}, {@code network} and {@code status} arrive with the daemon issue.
+ * The {@code gossip} command line: {@code demo}, {@code peer start}, {@code orderer start}, {@code
+ * cryptogen} (see OPERATIONS.md).
  *
  * <p>Exit codes: 0 success, 1 runtime failure, 2 bad usage.
  */
@@ -18,7 +18,14 @@ import picocli.CommandLine.Command;
       "Peers of a permissioned blockchain network use gossip to learn who is alive, spread every"
           + " new block to every peer of a channel, and repair peers that missed blocks."
     },
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      org.ledgergossip.peer.cli.PeerCommand.class,
+      org.ledgergossip.peer.cli.OrdererCommand.class,
+      org.ledgergossip.peer.cli.CryptogenCommand.class,
+      org.ledgergossip.peer.cli.NetworkCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class GossipCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
