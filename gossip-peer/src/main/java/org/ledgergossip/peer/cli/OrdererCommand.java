@@ -84,6 +84,12 @@ public final class OrdererCommand implements Runnable {
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter err = spec.commandLine().getErr();
+      try {
+        var unused = Logging.fromEnvironment(System.getenv());
+      } catch (IllegalArgumentException e) {
+        err.println("gossip: " + e.getMessage());
+        return Exits.USAGE;
+      }
       LoadedConfig<OrdererSettings> loaded;
       OrdererSettings settings;
       try {

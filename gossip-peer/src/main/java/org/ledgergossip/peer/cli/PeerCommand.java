@@ -11,6 +11,7 @@ import org.ledgergossip.peer.config.CoreYaml;
 import org.ledgergossip.peer.config.LoadedConfig;
 import org.ledgergossip.peer.config.PeerSettings;
 import org.ledgergossip.peer.daemon.PeerDaemon;
+import org.ledgergossip.peer.ops.LogLevels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -73,6 +74,13 @@ public final class PeerCommand implements Runnable {
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter err = spec.commandLine().getErr();
+      LogLevels levels;
+      try {
+        levels = Logging.fromEnvironment(System.getenv());
+      } catch (IllegalArgumentException e) {
+        err.println("gossip: " + e.getMessage());
+        return Exits.USAGE;
+      }
       LoadedConfig<PeerSettings> loaded;
       try {
         loaded = CoreYaml.load(config, System.getenv());
@@ -85,7 +93,7 @@ public final class PeerCommand implements Runnable {
       PeerSettings settings = loaded.settings();
       Operations ops;
       try {
-        ops = Operations.start(settings);
+        ops = Operations.start(settings, levels);
       } catch (java.io.IOException e) {
         return Exits.startFailure(
             err, "the operations endpoint on " + settings.operations().listenAddress(), e);
