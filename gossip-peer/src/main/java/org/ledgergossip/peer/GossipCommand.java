@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       org.ledgergossip.peer.cli.OrdererCommand.class,
       org.ledgergossip.peer.cli.CryptogenCommand.class,
       org.ledgergossip.peer.cli.NetworkCommand.class,
+      org.ledgergossip.peer.cli.StatusCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GossipCommand implements Runnable {

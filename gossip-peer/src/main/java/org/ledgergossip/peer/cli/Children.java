@@ -154,6 +154,26 @@ final class Children {
     return false;
   }
 
+  /**
+   * Waits until the peer's {@code /status} answers 200 (it runs), the process dies, or {@code
+   * limit} passes.
+   */
+  static boolean awaitStatus(ProcessHandle p, Endpoint ops, Duration limit)
+      throws InterruptedException {
+    OpsClient client = new OpsClient();
+    long end = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < end) {
+      if (!p.isAlive()) {
+        return false;
+      }
+      if (client.get(ops, "/status").isPresent()) {
+        return true;
+      }
+      TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+    }
+    return false;
+  }
+
   /** The last {@code lines} lines of {@code name}'s log, for an error message. */
   static String tail(Path run, String name, int lines) {
     try {

@@ -175,7 +175,11 @@ public final class NetworkCommand implements Runnable {
       PrintWriter out,
       PrintWriter err)
       throws InterruptedException {
-    if (!Children.awaitListening(h, p.endpoint(), Duration.ofSeconds(60))) {
+    boolean ready =
+        p.kind().equals("peer")
+            ? Children.awaitStatus(h, p.operations(), Duration.ofSeconds(60))
+            : Children.awaitListening(h, p.endpoint(), Duration.ofSeconds(60));
+    if (!ready) {
       err.printf(
           "gossip: %s did not start; the end of %s:%n%s%n",
           p.name(),
