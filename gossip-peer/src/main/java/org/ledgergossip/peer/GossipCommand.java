@@ -36,6 +36,19 @@ public final class GossipCommand implements Runnable {
     System.exit(new CommandLine(new GossipCommand()).execute(args));
   }
 
+  /**
+   * Runs the command line in this process with {@code out} and {@code err} (for tests and tools).
+   *
+   * @return the exit code
+   */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new GossipCommand()).setOut(out).setErr(err);
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());

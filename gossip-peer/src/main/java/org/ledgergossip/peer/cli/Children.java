@@ -31,6 +31,16 @@ final class Children {
    */
   static ProcessHandle start(Path run, String name, List<String> args, Map<String, String> env)
       throws IOException {
+    return start(run, name, args, env, List.of());
+  }
+
+  /**
+   * {@link #start(Path, String, List, Map)} with extra JVM options (the demo adds {@code
+   * -XX:TieredStopAtLevel=1}: seven JVMs start faster on two cores with the client compiler only).
+   */
+  static ProcessHandle start(
+      Path run, String name, List<String> args, Map<String, String> env, List<String> jvmOptions)
+      throws IOException {
     Files.createDirectories(run);
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>();
@@ -38,6 +48,7 @@ final class Children {
     command.add("-Xss512k");
     command.add("-XX:+UseSerialGC");
     command.add("-Xmx256m");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(GossipCommand.class.getName());
