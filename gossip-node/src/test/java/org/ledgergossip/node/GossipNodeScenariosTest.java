@@ -183,4 +183,41 @@ class GossipNodeScenariosTest {
       }
     }
   }
+
+  @Test
+  void partitionGivesOneLeaderPerSideAndTheHealLeavesExactlyOne() throws Exception {
+    try (NodeFixture f = new NodeFixture(dir, 1, 4)) {
+      List<Peer> peers = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        peers.add(f.start(1, i, DYNAMIC));
+      }
+      assertThat(f.runUntil(() -> f.leaders(peers).size() == 1, Duration.ofSeconds(30))).isTrue();
+      List<Peer> left = peers.subList(0, 2);
+      List<Peer> right = peers.subList(2, 4);
+
+      f.network
+          .faults()
+          .partition(
+              java.util.Set.of(f.endpoint(1, 0), f.endpoint(1, 1)),
+              java.util.Set.of(f.endpoint(1, 2), f.endpoint(1, 3)));
+      assertThat(
+              f.runUntil(
+                  () -> f.leaders(left).size() == 1 && f.leaders(right).size() == 1,
+                  Duration.ofSeconds(60)))
+          .as("one leader on each side of the partition")
+          .isTrue();
+
+      f.network.faults().heal();
+      assertThat(f.runUntil(() -> f.leaders(peers).size() == 1, Duration.ofSeconds(60)))
+          .as("exactly one leader after the heal")
+          .isTrue();
+      f.time.advanceBy(Duration.ofSeconds(10));
+      assertThat(f.leaders(peers)).hasSize(1);
+      f.orderer.cut(20);
+      assertThat(f.runUntil(() -> NodeFixture.allAt(peers, 20), Duration.ofSeconds(60))).isTrue();
+      for (Peer p : peers) {
+        assertThat(p.committed).as(p.name).isEqualTo(upTo(20));
+      }
+    }
+  }
 }
