@@ -31,6 +31,7 @@ import org.sqlite.SQLiteJDBCLoader;
  *
  * <p>Stateless and thread-safe; created by {@link java.util.ServiceLoader}.
  */
+// tag::provider[]
 @AutoService(LedgerStoreProvider.class)
 public final class SqliteLedgerStoreProvider implements LedgerStoreProvider {
 
@@ -60,6 +61,7 @@ public final class SqliteLedgerStoreProvider implements LedgerStoreProvider {
   public int priority() {
     return PRIORITY;
   }
+// end::provider[]
 
   /** True when sqlite-jdbc's native library loads in this JVM. */
   @Override

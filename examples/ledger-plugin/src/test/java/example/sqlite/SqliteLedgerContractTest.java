@@ -11,10 +11,12 @@ import org.ledgergossip.tck.LedgerStoreContract;
  * service loader as the node finds it. The torn-tail rule is skipped: SQLite commits atomically, so
  * a crash cannot tear a block (see {@link SqliteLedgerStore}).
  */
+// tag::contract[]
 class SqliteLedgerContractTest extends LedgerStoreContract {
 
   @Override
   protected LedgerStore open(LedgerOptions options) throws Exception {
     return Providers.load(LedgerStoreProvider.class, "sqlite").open(options);
   }
+// end::contract[]
 }

@@ -10,10 +10,12 @@ import org.ledgergossip.tck.network.TckNetwork;
  * peers, the ordering-service emulator, dynamic election, virtual time), at its default durability
  * ({@code synchronous=FULL}).
  */
+// tag::network[]
 class SqliteLedgerNetworkTest extends NetworkContract {
 
   @Override
   protected void configure(GossipNode.Builder node, TckNetwork.Peer peer) {
     node.ledger("sqlite", Map.of());
   }
+// end::network[]
 }

@@ -16,6 +16,7 @@ class TckReportTest {
 
   @Test
   void theSqliteStorePassesEveryRuleItClaimsAndTheReportIsWritten() throws Exception {
+    // tag::report[]
     ContractRun provider = ContractRun.of(SqliteProviderContractTest.class);
     ContractRun ledger = ContractRun.of(SqliteLedgerContractTest.class);
     ContractRun network = ContractRun.of(SqliteLedgerNetworkTest.class);
@@ -24,6 +25,7 @@ class TckReportTest {
     Files.createDirectories(file.getParent());
     Files.writeString(file, report);
     System.out.println(report);
+    // end::report[]
 
     assertThat(provider.failed()).as(report).isEmpty();
     assertThat(provider.skipped()).as(report).isEmpty();

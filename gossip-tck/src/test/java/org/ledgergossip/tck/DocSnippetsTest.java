@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Every code snippet of the README and of {@code docs/} that names its source ({@code <!-- snippet:
  * path#tag -->} on the line before the fence) is, line for line, the region between {@code //
- * tag::tag[]} and {@code // end::tag[]} of that file, which CI compiles. So the documentation
- * cannot drift from code that builds.
+ * tag::tag[]} and {@code // end::tag[]} (or the XML comments {@code <!-- tag::tag[] -->}, {@code
+ * <!-- end::tag[] -->}) of that file, which CI compiles or builds. So the documentation cannot
+ * drift from code that builds.
  */
 class DocSnippetsTest {
 
@@ -54,9 +55,11 @@ class DocSnippetsTest {
     int start = -1;
     int end = -1;
     for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).trim().equals("// tag::" + tag + "[]")) {
+      String line = lines.get(i).trim();
+      if (line.equals("// tag::" + tag + "[]") || line.equals("<!-- tag::" + tag + "[] -->")) {
         start = i + 1;
-      } else if (lines.get(i).trim().equals("// end::" + tag + "[]")) {
+      } else if (line.equals("// end::" + tag + "[]")
+          || line.equals("<!-- end::" + tag + "[] -->")) {
         end = i;
       }
     }
