@@ -1,10 +1,14 @@
 package org.ledgergossip.bench;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.search.Search;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.ledgergossip.bench.ScenarioOptions.Kind;
+import org.ledgergossip.statetransfer.StateTransfer;
 
 /**
  * Runs the block scenarios of BENCHMARKS.md on whole nodes ({@link NodeNetwork}) and prints their
@@ -98,6 +102,58 @@ final class BlockScenarios {
       throws InterruptedException {
     return net.runUntil(
         () -> NodeNetwork.converged(peers) && NodeNetwork.allAt(peers, height), timeout);
+  }
+
+  /** The ways blocks reached {@code peers} so far: push, pull, state transfer, orderer. */
+  static long[] via(List<NodePeer> peers) {
+    String[] ways = {"push", "pull", "state_transfer", "orderer"};
+    long[] sum = new long[ways.length];
+    for (NodePeer p : peers) {
+      if (p.killed) {
+        continue;
+      }
+      Map<String, Long> blocks = p.node.status(NodeNetwork.CHANNEL).blocks();
+      for (int i = 0; i < ways.length; i++) {
+        sum[i] += blocks.getOrDefault(ways[i], 0L);
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Adds the shares of the blocks taken by {@code peers} between two {@link #via} readings that
+   * came by push, pull and state transfer, in percent ({@code via_push_pct}, {@code via_pull_pct},
+   * {@code via_state_pct}).
+   */
+  static void putVia(ResultLine l, long[] before, long[] after) {
+    long push = after[0] - before[0];
+    long pull = after[1] - before[1];
+    long state = after[2] - before[2];
+    double pct = 100.0 / Math.max(1, push + pull + state);
+    l.put("via_push_pct", push * pct)
+        .put("via_pull_pct", pull * pct)
+        .put("via_state_pct", state * pct);
+  }
+
+  /**
+   * Blocks {@code peers} dropped so far because they were beyond the payload buffer's window
+   * ({@code gossip_state_dropped_total{reason=beyond_buffer}}): pushes that came too early.
+   */
+  static long beyondBuffer(List<NodePeer> peers) {
+    double sum = 0;
+    for (NodePeer p : peers) {
+      if (!p.killed) {
+        sum +=
+            Search.in(p.node.meterRegistry())
+                .name(StateTransfer.DROPPED_COUNTER)
+                .tag("reason", "beyond_buffer")
+                .counters()
+                .stream()
+                .mapToDouble(Counter::count)
+                .sum();
+      }
+    }
+    return (long) sum;
   }
 
   /** Payload bytes of the emulator's block 1 (its data entries), or 0. */

@@ -313,10 +313,14 @@ final class NodeNetwork implements AutoCloseable {
     }
   }
 
-  /** Every one of {@code among} holds the others alive. */
+  /**
+   * Every one of {@code among} holds the others alive and as members of the channel (their state
+   * info received), so that pushes can reach all of them.
+   */
   static boolean converged(List<NodePeer> among) {
     for (NodePeer p : among) {
-      if (p.node.alivePeers().size() < among.size() - 1) {
+      if (p.node.alivePeers().size() < among.size() - 1
+          || p.node.status(CHANNEL).memberHeights().size() < among.size() - 1) {
         return false;
       }
     }

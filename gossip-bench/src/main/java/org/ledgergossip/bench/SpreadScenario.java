@@ -77,6 +77,8 @@ final class SpreadScenario {
 
       long[] sent0 = net.sent();
       long[] copies0 = copies(followers);
+      long[] via0 = BlockScenarios.via(followers);
+      long dropped0 = BlockScenarios.beyondBuffer(followers);
       long cpu0 = ScenarioRunner.cpuNanos();
       long wall0 = System.nanoTime();
       long start = net.nanos();
@@ -106,6 +108,8 @@ final class SpreadScenario {
       long cpu = ScenarioRunner.cpuNanos() - cpu0;
       long[] sent1 = net.sent();
       long[] copies1 = copies(followers);
+      long[] via1 = BlockScenarios.via(followers);
+      long dropped1 = BlockScenarios.beyondBuffer(followers);
 
       long[] latency = new long[blocks];
       long[] afterLeader = new long[blocks];
@@ -147,10 +151,13 @@ final class SpreadScenario {
           .put("blocks_per_s", complete / seconds);
       if (throughput) {
         OptionalLong leaderLast = leader.log.at(blocks);
-        line.put(
-                "leader_blocks_per_s",
-                leaderLast.isPresent() ? blocks / ((leaderLast.getAsLong() - start) / 1e9) : 0)
-            .put("slowest_blocks_per_s", complete / seconds)
+        long leaderTime = leaderLast.isPresent() ? leaderLast.getAsLong() - start : -1;
+        if (leaderTime == 0) {
+          line.put("leader_blocks_per_s", "inf"); // virtual time: the leader's chain costs no time
+        } else {
+          line.put("leader_blocks_per_s", leaderTime < 0 ? 0 : blocks / (leaderTime / 1e9));
+        }
+        line.put("slowest_blocks_per_s", complete / seconds)
             .put("mb_per_s", complete * (double) blockBytes / seconds / 1e6);
       }
       line.put("copies_per_peer", (copies1[0] - copies0[0]) / (double) blocks / followerCount)
@@ -159,6 +166,8 @@ final class SpreadScenario {
           .put(
               "copy_bytes_per_peer_per_block",
               (copies1[1] - copies0[1]) / (double) blocks / followerCount);
+      BlockScenarios.putVia(line, via0, via1);
+      line.put("beyond_buffer_drops", dropped1 - dropped0);
       int bad = BlockScenarios.putOrderCheck(line, peers, end);
       boolean ok = reached && complete == blocks && bad == 0;
       line.putMillis("wall_ms", ms(wall))
