@@ -24,8 +24,8 @@ public final class BenchMain {
              java -jar gossip-bench.jar spread|catchup|throughput|failover [--peers N]
                [--transport inmemory|netty] [--virtual-time] [--seed S] [--timeout 120s]
                [--link-delay 5ms-50ms] [--blocks B] [--block-size BYTES] [--rate BLOCKS_PER_S]
-               [--height H] (blocks: 1000 virtual / 300 real; block size 1024; rate 50;
-               catchup height 1000)
+               [--height H] [--timers fast|fabric] (blocks: 1000 virtual / 300 real; block
+               size 1024; rate 50; catchup height 1000; timers: gossip-node's fast test settings)
       """;
 
   private BenchMain() {}

@@ -49,7 +49,7 @@ final class BlockScenarios {
             .put("transport", o.transport().label())
             .put("peers", o.peers())
             .put("virtual", o.virtualTime())
-            .put("timers", "fast");
+            .put("timers", o.fabricTimers() ? "fabric" : "fast");
     if (o.transport() == Kind.INMEMORY) {
       l.put("link_delay_ms", o.delayMin().toMillis() + "-" + o.delayMax().toMillis());
     }

@@ -53,7 +53,7 @@ final class FailoverScenario {
       boolean warm =
           BlockScenarios.warmUp(net, peers, 1, o.timeout())
               && net.runUntil(() -> NodeNetwork.leaders(peers).size() == 1, o.timeout());
-      long quiet = t0 + NodeNetwork.FAST.publishCertPeriod().toNanos();
+      long quiet = t0 + net.config.publishCertPeriod().toNanos();
       if (warm && net.nanos() < quiet) {
         net.runFor(ms(quiet - net.nanos()));
       }

@@ -90,6 +90,9 @@ final class NodeNetwork implements AutoCloseable {
   private static final Duration VIRTUAL_SLICE = Duration.ofMillis(100);
   private static final AtomicInteger RUNS = new AtomicInteger();
 
+  /** A peer's leadership change and when (peers' clock, nanoseconds). */
+  record LeadershipStamp(int peer, LeadershipEvent event, long nanos) {}
+
   /** How a peer's leadership is decided. */
   enum Role {
     /** {@code orgLeader: true}, no election. */
@@ -101,9 +104,21 @@ final class NodeNetwork implements AutoCloseable {
   }
 
   final ScenarioOptions options;
+
+  /**
+   * The settings of every node: {@link #FAST}, or with {@code --timers fabric} Fabric's defaults
+   * (alive 5 s, expiry 25 s, pull and state info 4 s, state checks 10 s, election grace 15 s,
+   * leader alive threshold 10 s).
+   */
+  final GossipConfig config;
+
   final CryptoLayout layout;
   final OrdererEmulator emulator;
   final OrdererReceipts receipts = new OrdererReceipts();
+
+  /** Leadership events of every peer, for the failover scenario. */
+  final List<LeadershipStamp> leadership = new CopyOnWriteArrayList<>();
+
   final Clock clock;
   private final Path dir;
   private final @Nullable VirtualScheduler time;
@@ -120,6 +135,7 @@ final class NodeNetwork implements AutoCloseable {
   /** Generates {@code identities} peer identities and the orderer's; opens the emulator. */
   NodeNetwork(ScenarioOptions options, int identities) throws Exception {
     this.options = options;
+    this.config = options.fabricTimers() ? GossipConfig.defaults() : FAST;
     this.dir = Files.createTempDirectory("gossip-bench-" + options.scenario());
     String name = "bench-" + options.scenario() + "-" + RUNS.incrementAndGet();
     if (options.virtualTime()) {
@@ -228,21 +244,12 @@ final class NodeNetwork implements AutoCloseable {
     return peers;
   }
 
-  /** The peers not killed. */
-  List<NodePeer> alive() {
-    return peers.stream().filter(p -> !p.killed).toList();
-  }
-
   @Nullable VirtualScheduler virtualTime() {
     return time;
   }
 
   @Nullable InMemoryNetwork inMemory() {
     return network;
-  }
-
-  Path dir() {
-    return dir;
   }
 
   /** The number of the next block the emulator will cut. */
@@ -412,18 +419,8 @@ final class NodeNetwork implements AutoCloseable {
     return time != null ? time : Scheduler.system("bench-node-" + index);
   }
 
-  /** Leadership events of every peer, for the failover scenario. */
-  final List<LeadershipStamp> leadership = new CopyOnWriteArrayList<>();
-
-  /** A peer's leadership change and when (peers' clock, nanoseconds). */
-  record LeadershipStamp(int peer, LeadershipEvent event, long nanos) {}
-
   Set<String> orgs() {
     return Set.of(layout.mspId(1));
-  }
-
-  Msp ordererMsp() {
-    return ordererMsp;
   }
 
   String emulatorName() {

@@ -97,7 +97,7 @@ final class NodePeer {
                         CryptoLayout.ORDERER_MSP_ID)));
     source = net.receipts.stamping(emulatorSource, index, net.clock);
     GossipConfig.Builder c =
-        NodeNetwork.FAST.toBuilder()
+        net.config.toBuilder()
             .externalEndpoint(endpoint)
             .bootstrap(bootstrap)
             .useLeaderElection(role == Role.ELECTED)

@@ -18,7 +18,8 @@ import java.util.Set;
  * (blocks cut in the measured phase; default 1,000 in virtual time, 300 in real time), {@code
  * [--block-size S]} (bytes of payload per block, default 1,024), {@code [--rate R]} (blocks cut per
  * second by {@code spread} and {@code failover}, default 50) and {@code [--height H]} (the height
- * the {@code catchup} newcomer must reach, default 1,000).
+ * the {@code catchup} newcomer must reach, default 1,000) and {@code [--timers fast|fabric]} (the
+ * nodes' timers: gossip-node's fast test settings, the default, or Fabric's defaults).
  *
  * @param scenario {@code join}, {@code idle} or {@code failure}
  * @param peers peers in the network, at least 2
@@ -34,6 +35,7 @@ import java.util.Set;
  * @param blockSize payload bytes per block, at least 1
  * @param rate blocks cut per second (spread, failover), positive
  * @param height the ledger height of the catchup scenario's established peers, at least 2
+ * @param fabricTimers true to run the block scenarios' nodes with Fabric's default timers
  */
 record ScenarioOptions(
     String scenario,
@@ -49,7 +51,8 @@ record ScenarioOptions(
     int blocks,
     int blockSize,
     double rate,
-    int height) {
+    int height,
+    boolean fabricTimers) {
 
   /** The transports a scenario runs on. */
   enum Kind {
@@ -139,7 +142,8 @@ record ScenarioOptions(
         defaultBlocks(virtualTime),
         DEFAULT_BLOCK_SIZE,
         DEFAULT_RATE,
-        DEFAULT_HEIGHT);
+        DEFAULT_HEIGHT,
+        false);
   }
 
   /** 1,000 blocks in virtual time, 300 in real time. */
@@ -175,6 +179,7 @@ record ScenarioOptions(
     int blockSize = DEFAULT_BLOCK_SIZE;
     double rate = DEFAULT_RATE;
     int height = DEFAULT_HEIGHT;
+    boolean fabricTimers = false;
     for (int i = 1; i < args.length; i++) {
       String option = args[i];
       if (option.equals("--virtual-time")) {
@@ -202,6 +207,7 @@ record ScenarioOptions(
         case "--block-size" -> blockSize = parseInt(option, value);
         case "--rate" -> rate = parseDouble(option, value);
         case "--height" -> height = parseInt(option, value);
+        case "--timers" -> fabricTimers = parseTimers(value);
         case "--link-delay" -> {
           int dash = value.indexOf('-');
           delayMin = parseDuration(option, dash < 0 ? value : value.substring(0, dash));
@@ -224,7 +230,18 @@ record ScenarioOptions(
         blocks == null ? defaultBlocks(virtualTime) : blocks,
         blockSize,
         rate,
-        height);
+        height,
+        fabricTimers);
+  }
+
+  private static boolean parseTimers(String value) {
+    return switch (value) {
+      case "fast" -> false;
+      case "fabric" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "--timers must be fast or fabric, was '" + value + "'");
+    };
   }
 
   private static Kind parseKind(String value) {

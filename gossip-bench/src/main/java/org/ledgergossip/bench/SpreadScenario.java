@@ -70,7 +70,7 @@ final class SpreadScenario {
         out.println(line.put("ok", false).put("reached", "warmup_timeout"));
         return false;
       }
-      long quiet = t0 + NodeNetwork.FAST.publishCertPeriod().toNanos();
+      long quiet = t0 + net.config.publishCertPeriod().toNanos();
       if (net.nanos() < quiet) {
         net.runFor(ms(quiet - net.nanos()));
       }

@@ -93,7 +93,17 @@ class ScenarioOptionsTest {
     assertThat(real.blockSize()).isEqualTo(1024);
     assertThat(real.rate()).isEqualTo(50.0);
     assertThat(real.height()).isEqualTo(1000);
+    assertThat(real.fabricTimers()).isFalse();
     assertThat(ScenarioOptions.parse("join").isBlockScenario()).isFalse();
+  }
+
+  @Test
+  void timersAreFastOrFabric() {
+    assertThat(ScenarioOptions.parse("spread", "--timers", "fabric").fabricTimers()).isTrue();
+    assertThat(ScenarioOptions.parse("spread", "--timers", "fast").fabricTimers()).isFalse();
+    assertThatThrownBy(() -> ScenarioOptions.parse("spread", "--timers", "slow"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--timers must be fast or fabric");
   }
 
   @Test
