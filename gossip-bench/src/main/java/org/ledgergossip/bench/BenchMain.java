@@ -6,8 +6,10 @@ import java.util.Arrays;
  * Entry point of {@code gossip-bench.jar}: {@code jmh [JMH options]} runs the micro-benchmarks (for
  * example {@code jmh CryptoBenchmark -wi 2 -i 3 -f 1}); {@code join}, {@code idle} and {@code
  * failure} run a whole network of peers and print {@code RESULT} lines (see {@link ScenarioOptions}
- * and {@link ScenarioRunner}). Exits 0 when the scenario reached its end state, 1 when it did not,
- * 2 on a usage error.
+ * and {@link ScenarioRunner}); {@code spread}, {@code catchup}, {@code throughput} and {@code
+ * failover} run whole nodes with blocks from the ordering-service emulator ({@link
+ * BlockScenarios}). Exits 0 when the scenario reached its end state, 1 when it did not, 2 on a
+ * usage error.
  */
 public final class BenchMain {
 
@@ -19,6 +21,11 @@ public final class BenchMain {
              java -jar gossip-bench.jar join|idle|failure [--peers N] [--transport inmemory|netty]
                [--virtual-time] [--seed S] [--timeout 120s] [--idle 10s] [--link-delay 5ms-50ms]
                [--silent] (failure in memory: partition the victim instead of killing it)
+             java -jar gossip-bench.jar spread|catchup|throughput|failover [--peers N]
+               [--transport inmemory|netty] [--virtual-time] [--seed S] [--timeout 120s]
+               [--link-delay 5ms-50ms] [--blocks B] [--block-size BYTES] [--rate BLOCKS_PER_S]
+               [--height H] [--timers fast|fabric] (blocks: 1000 virtual / 300 real; block
+               size 1024; rate 50; catchup height 1000; timers: gossip-node's fast test settings)
       """;
 
   private BenchMain() {}
@@ -38,7 +45,10 @@ public final class BenchMain {
       System.exit(2);
       return;
     }
-    boolean ok = new ScenarioRunner(options, System.out).run();
+    boolean ok =
+        options.isBlockScenario()
+            ? new BlockScenarios(options, System.out).run()
+            : new ScenarioRunner(options, System.out).run();
     System.out.flush();
     // Non-daemon threads of a failed run must not keep the JVM alive.
     System.exit(ok ? 0 : 1);

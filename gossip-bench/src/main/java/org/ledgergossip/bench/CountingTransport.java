@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.spi.transport.Connection;
@@ -19,7 +20,8 @@ import org.ledgergossip.spi.transport.TransportOptions;
  * A {@link Transport} that counts the frames (and their bytes) its connections queue for sending
  * and deliver, in a {@link Traffic}. Bytes are gossip frame bytes, without TLS, TCP or length
  * framing. Each underlying connection is seen through one wrapper, so identity comparisons by the
- * caller hold. Thread-safe.
+ * caller hold. An optional inspector sees every received frame before the handler does (it must not
+ * modify it). Thread-safe.
  */
 final class CountingTransport implements Transport {
 
@@ -32,10 +34,17 @@ final class CountingTransport implements Transport {
   }
 
   private final Transport delegate;
+  private final Consumer<byte[]> inspector;
   final Traffic traffic = new Traffic();
 
   CountingTransport(Transport delegate) {
+    this(delegate, frame -> {});
+  }
+
+  /** Counts, and hands each received frame to {@code inspector} on the transport's thread. */
+  CountingTransport(Transport delegate, Consumer<byte[]> inspector) {
     this.delegate = requireNonNull(delegate, "delegate");
+    this.inspector = requireNonNull(inspector, "inspector");
   }
 
   @Override
@@ -82,6 +91,7 @@ final class CountingTransport implements Transport {
     public void onFrame(Connection connection, byte[] frame) {
       traffic.receivedFrames.increment();
       traffic.receivedBytes.add(frame.length);
+      inspector.accept(frame);
       ConnectionHandler h = inner;
       if (h != null) {
         h.onFrame(wrap(connection), frame);

@@ -13,7 +13,13 @@ import java.util.Set;
  * 5ms-50ms]} (the in-memory network's per-frame delay range; {@code 0} for none) and {@code
  * [--silent]} ({@code failure} on the in-memory network: the victim is cut off by a partition, its
  * connections left open and its frames lost, instead of killed; it is then found by the expiry
- * check, not by its closed connections).
+ * check, not by its closed connections). The block scenarios ({@code spread}, {@code catchup},
+ * {@code throughput}, {@code failover}; see {@link BlockScenarios}) also take {@code [--blocks B]}
+ * (blocks cut in the measured phase; default 1,000 in virtual time, 300 in real time), {@code
+ * [--block-size S]} (bytes of payload per block, default 1,024), {@code [--rate R]} (blocks cut per
+ * second by {@code spread} and {@code failover}, default 50) and {@code [--height H]} (the height
+ * the {@code catchup} newcomer must reach, default 1,000) and {@code [--timers fast|fabric]} (the
+ * nodes' timers: gossip-node's fast test settings, the default, or Fabric's defaults).
  *
  * @param scenario {@code join}, {@code idle} or {@code failure}
  * @param peers peers in the network, at least 2
@@ -25,6 +31,11 @@ import java.util.Set;
  * @param delayMin the smallest in-memory frame delay
  * @param delayMax the largest in-memory frame delay
  * @param silent true to silence the failure scenario's victim instead of killing it
+ * @param blocks blocks cut in a block scenario's measured phase, at least 1
+ * @param blockSize payload bytes per block, at least 1
+ * @param rate blocks cut per second (spread, failover), positive
+ * @param height the ledger height of the catchup scenario's established peers, at least 2
+ * @param fabricTimers true to run the block scenarios' nodes with Fabric's default timers
  */
 record ScenarioOptions(
     String scenario,
@@ -36,7 +47,12 @@ record ScenarioOptions(
     Duration idle,
     Duration delayMin,
     Duration delayMax,
-    boolean silent) {
+    boolean silent,
+    int blocks,
+    int blockSize,
+    double rate,
+    int height,
+    boolean fabricTimers) {
 
   /** The transports a scenario runs on. */
   enum Kind {
@@ -48,14 +64,24 @@ record ScenarioOptions(
     }
   }
 
-  static final Set<String> SCENARIOS = Set.of("join", "idle", "failure");
+  static final Set<String> SCENARIOS =
+      Set.of("join", "idle", "failure", "spread", "catchup", "throughput", "failover");
+
+  /** The scenarios of whole nodes with blocks, run by {@link BlockScenarios}. */
+  static final Set<String> BLOCK_SCENARIOS = Set.of("spread", "catchup", "throughput", "failover");
+
+  static final int DEFAULT_BLOCK_SIZE = 1024;
+  static final double DEFAULT_RATE = 50;
+  static final int DEFAULT_HEIGHT = 1000;
 
   ScenarioOptions {
     requireNonNull(scenario, "scenario");
     requireNonNull(transport, "transport");
     if (!SCENARIOS.contains(scenario)) {
       throw new IllegalArgumentException(
-          "unknown scenario '" + scenario + "'; known: failure, idle, join");
+          "unknown scenario '"
+              + scenario
+              + "'; known: catchup, failover, failure, idle, join, spread, throughput");
     }
     if (peers < 2) {
       throw new IllegalArgumentException("--peers must be at least 2, was " + peers);
@@ -76,6 +102,58 @@ record ScenarioOptions(
       throw new IllegalArgumentException(
           "--link-delay needs 0 <= min <= max, was " + delayMin + "-" + delayMax);
     }
+    if (blocks < 1 || blockSize < 1 || height < 2) {
+      throw new IllegalArgumentException(
+          "--blocks and --block-size must be at least 1 and --height at least 2, were "
+              + blocks
+              + ", "
+              + blockSize
+              + ", "
+              + height);
+    }
+    if (!(rate > 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException("--rate must be a positive number, was " + rate);
+    }
+  }
+
+  /** The options of a membership scenario, the block settings at their defaults. */
+  ScenarioOptions(
+      String scenario,
+      int peers,
+      Kind transport,
+      boolean virtualTime,
+      long seed,
+      Duration timeout,
+      Duration idle,
+      Duration delayMin,
+      Duration delayMax,
+      boolean silent) {
+    this(
+        scenario,
+        peers,
+        transport,
+        virtualTime,
+        seed,
+        timeout,
+        idle,
+        delayMin,
+        delayMax,
+        silent,
+        defaultBlocks(virtualTime),
+        DEFAULT_BLOCK_SIZE,
+        DEFAULT_RATE,
+        DEFAULT_HEIGHT,
+        false);
+  }
+
+  /** 1,000 blocks in virtual time, 300 in real time. */
+  static int defaultBlocks(boolean virtualTime) {
+    return virtualTime ? 1000 : 300;
+  }
+
+  /** True for the scenarios of whole nodes with blocks. */
+  boolean isBlockScenario() {
+    return BLOCK_SCENARIOS.contains(scenario);
   }
 
   /**
@@ -97,6 +175,11 @@ record ScenarioOptions(
     Duration idle = Duration.ofSeconds(10);
     Duration delayMin = Duration.ofMillis(5);
     Duration delayMax = Duration.ofMillis(50);
+    Integer blocks = null;
+    int blockSize = DEFAULT_BLOCK_SIZE;
+    double rate = DEFAULT_RATE;
+    int height = DEFAULT_HEIGHT;
+    boolean fabricTimers = false;
     for (int i = 1; i < args.length; i++) {
       String option = args[i];
       if (option.equals("--virtual-time")) {
@@ -120,6 +203,11 @@ record ScenarioOptions(
         case "--seed" -> seed = parseLong(option, value);
         case "--timeout" -> timeout = parseDuration(option, value);
         case "--idle" -> idle = parseDuration(option, value);
+        case "--blocks" -> blocks = parseInt(option, value);
+        case "--block-size" -> blockSize = parseInt(option, value);
+        case "--rate" -> rate = parseDouble(option, value);
+        case "--height" -> height = parseInt(option, value);
+        case "--timers" -> fabricTimers = parseTimers(value);
         case "--link-delay" -> {
           int dash = value.indexOf('-');
           delayMin = parseDuration(option, dash < 0 ? value : value.substring(0, dash));
@@ -129,7 +217,31 @@ record ScenarioOptions(
       }
     }
     return new ScenarioOptions(
-        scenario, peers, transport, virtualTime, seed, timeout, idle, delayMin, delayMax, silent);
+        scenario,
+        peers,
+        transport,
+        virtualTime,
+        seed,
+        timeout,
+        idle,
+        delayMin,
+        delayMax,
+        silent,
+        blocks == null ? defaultBlocks(virtualTime) : blocks,
+        blockSize,
+        rate,
+        height,
+        fabricTimers);
+  }
+
+  private static boolean parseTimers(String value) {
+    return switch (value) {
+      case "fast" -> false;
+      case "fabric" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "--timers must be fast or fabric, was '" + value + "'");
+    };
   }
 
   private static Kind parseKind(String value) {
@@ -147,6 +259,14 @@ record ScenarioOptions(
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(option + " needs a whole number, was '" + value + "'", e);
+    }
+  }
+
+  private static double parseDouble(String option, String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a number, was '" + value + "'", e);
     }
   }
 

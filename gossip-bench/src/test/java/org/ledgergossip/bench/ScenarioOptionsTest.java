@@ -71,6 +71,55 @@ class ScenarioOptionsTest {
   }
 
   @Test
+  void blockScenariosTakeBlocksSizeRateAndHeight() {
+    ScenarioOptions o =
+        ScenarioOptions.parse(
+            "spread", "--blocks", "20", "--block-size", "4096", "--rate", "12.5", "--height", "7");
+
+    assertThat(o.isBlockScenario()).isTrue();
+    assertThat(o.blocks()).isEqualTo(20);
+    assertThat(o.blockSize()).isEqualTo(4096);
+    assertThat(o.rate()).isEqualTo(12.5);
+    assertThat(o.height()).isEqualTo(7);
+  }
+
+  @Test
+  void blockDefaultsAreAThousandBlocksInVirtualTimeAndThreeHundredInRealTime() {
+    ScenarioOptions virtual = ScenarioOptions.parse("throughput", "--virtual-time");
+    ScenarioOptions real = ScenarioOptions.parse("catchup");
+
+    assertThat(virtual.blocks()).isEqualTo(1000);
+    assertThat(real.blocks()).isEqualTo(300);
+    assertThat(real.blockSize()).isEqualTo(1024);
+    assertThat(real.rate()).isEqualTo(50.0);
+    assertThat(real.height()).isEqualTo(1000);
+    assertThat(real.fabricTimers()).isFalse();
+    assertThat(ScenarioOptions.parse("join").isBlockScenario()).isFalse();
+  }
+
+  @Test
+  void timersAreFastOrFabric() {
+    assertThat(ScenarioOptions.parse("spread", "--timers", "fabric").fabricTimers()).isTrue();
+    assertThat(ScenarioOptions.parse("spread", "--timers", "fast").fabricTimers()).isFalse();
+    assertThatThrownBy(() -> ScenarioOptions.parse("spread", "--timers", "slow"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--timers must be fast or fabric");
+  }
+
+  @Test
+  void nonPositiveBlockSettingsAreRefused() {
+    assertThatThrownBy(() -> ScenarioOptions.parse("spread", "--blocks", "0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--blocks");
+    assertThatThrownBy(() -> ScenarioOptions.parse("spread", "--rate", "0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--rate");
+    assertThatThrownBy(() -> ScenarioOptions.parse("catchup", "--height", "1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--height");
+  }
+
+  @Test
   void nettyIsChosenByName() {
     assertThat(ScenarioOptions.parse("idle", "--transport", "netty").transport())
         .isEqualTo(Kind.NETTY);
@@ -102,10 +151,10 @@ class ScenarioOptionsTest {
 
   @Test
   void unknownScenarioIsRefusedWithTheKnownOnes() {
-    assertThatThrownBy(() -> ScenarioOptions.parse("spread"))
+    assertThatThrownBy(() -> ScenarioOptions.parse("partition"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown scenario 'spread'")
-        .hasMessageContaining("failure, idle, join");
+        .hasMessageContaining("unknown scenario 'partition'")
+        .hasMessageContaining("catchup, failover, failure, idle, join, spread, throughput");
   }
 
   @Test

@@ -1,0 +1,156 @@
+package org.ledgergossip.bench;
+
+import static org.ledgergossip.bench.BlockScenarios.ms;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.ledgergossip.api.time.Cancellable;
+import org.ledgergossip.bench.NodeNetwork.LeadershipStamp;
+import org.ledgergossip.bench.NodeNetwork.Role;
+
+/**
+ * {@code failover}: N nodes of one organisation with dynamic election ({@code useLeaderElection:
+ * true}). After the warm-up (views full, block 0 everywhere, one leader, {@code publishCertPeriod}
+ * passed) the emulator cuts {@code --blocks} blocks at {@code --rate}; once the leader has
+ * committed a third of them it is killed (node closed, endpoint dead, as gossip-node's fixture
+ * kills). Measured from the kill: {@code elected_ms} until a survivor declares itself leader,
+ * {@code first_block_ms} until a survivor's block source hands it its first block, {@code level_ms}
+ * until every survivor has every block cut before the kill; {@code commit_gap_max_ms} is the
+ * longest pause between two consecutive commits at any survivor. {@code blocks_lost}: blocks some
+ * survivor never committed (must be 0); {@code leaders_end}: leaders among the survivors at the end
+ * (must be 1).
+ */
+final class FailoverScenario {
+
+  private final ScenarioOptions o;
+  private final PrintStream out;
+
+  FailoverScenario(ScenarioOptions options, PrintStream out) {
+    this.o = options;
+    this.out = out;
+  }
+
+  boolean run() throws Exception {
+    int n = o.peers();
+    int blocks = o.blocks();
+    long setup0 = System.nanoTime();
+    try (NodeNetwork net = new NodeNetwork(o, n)) {
+      ResultLine line =
+          BlockScenarios.line(o, "failover")
+              .put("ok", false)
+              .put("blocks", blocks)
+              .put("block_size", o.blockSize())
+              .put("rate", o.rate());
+      List<NodePeer> peers = new ArrayList<>();
+      long t0 = net.nanos();
+      for (int i = 0; i < n; i++) {
+        peers.add(net.start(i, Role.ELECTED));
+      }
+      long setup = System.nanoTime() - setup0;
+      boolean warm =
+          BlockScenarios.warmUp(net, peers, 1, o.timeout())
+              && net.runUntil(() -> NodeNetwork.leaders(peers).size() == 1, o.timeout());
+      long quiet = t0 + net.config.publishCertPeriod().toNanos();
+      if (warm && net.nanos() < quiet) {
+        net.runFor(ms(quiet - net.nanos()));
+      }
+      List<NodePeer> leaders = NodeNetwork.leaders(peers);
+      line.putMillis("warmup_ms", ms(net.nanos() - t0));
+      if (!warm || leaders.size() != 1) {
+        out.println(line.put("reached", "warmup_timeout").put("leaders", leaders.size()));
+        return false;
+      }
+      NodePeer victim = leaders.get(0);
+      List<NodePeer> survivors = peers.stream().filter(p -> p != victim).toList();
+
+      long cpu0 = ScenarioRunner.cpuNanos();
+      long wall0 = System.nanoTime();
+      Cancellable cutter = net.cutAtRate(blocks, o.rate());
+      long killAfter = Math.max(1, blocks / 3);
+      if (!net.runUntil(() -> victim.height() > killAfter, o.timeout())) {
+        cutter.cancel();
+        out.println(line.put("reached", "no_blocks").put("leader_height", victim.height()));
+        return false;
+      }
+      long killedAt = net.nanos();
+      long cutBeforeKill = net.ordererHeight();
+      net.kill(victim);
+      long end = blocks + 1L;
+      boolean reached =
+          net.runUntil(
+              () -> NodeNetwork.allAt(survivors, end) && NodeNetwork.leaders(survivors).size() == 1,
+              o.timeout());
+      cutter.cancel();
+      long wall = System.nanoTime() - wall0;
+      long cpu = ScenarioRunner.cpuNanos() - cpu0;
+
+      long elected = -1;
+      int newLeader = -1;
+      for (LeadershipStamp s : net.leadership) {
+        if (s.peer() != victim.index && s.event().leader() && s.nanos() >= killedAt) {
+          if (elected < 0 || s.nanos() - killedAt < elected) {
+            elected = s.nanos() - killedAt;
+            newLeader = s.peer();
+          }
+        }
+      }
+      Optional<OrdererReceipts.Receipt> firstBlock =
+          net.receipts.firstSince(killedAt, victim.index);
+      long level = 0;
+      long gap = 0;
+      int lost = 0;
+      for (NodePeer p : survivors) {
+        OptionalLong at = p.log.at(cutBeforeKill - 1);
+        level = Math.max(level, at.isPresent() ? at.getAsLong() - killedAt : Long.MAX_VALUE);
+        for (long k = 2; k < end; k++) {
+          OptionalLong a = p.log.at(k - 1);
+          OptionalLong b = p.log.at(k);
+          if (a.isPresent() && b.isPresent()) {
+            gap = Math.max(gap, b.getAsLong() - a.getAsLong());
+          }
+        }
+      }
+      for (long k = 1; k < end; k++) {
+        for (NodePeer p : survivors) {
+          if (p.log.at(k).isEmpty()) {
+            lost++;
+            break;
+          }
+        }
+      }
+      int leadersEnd = NodeNetwork.leaders(survivors).size();
+      line.put("reached", reached ? "all_level" : "timeout")
+          .put("victim", "peer" + victim.index)
+          .put("killed_at_height", cutBeforeKill)
+          .put("new_leader", newLeader < 0 ? "none" : "peer" + newLeader)
+          .putMillis("elected_ms", ms(elected < 0 ? -1_000_000 : elected))
+          .putMillis(
+              "first_block_ms", ms(firstBlock.map(r -> r.nanos() - killedAt).orElse(-1_000_000L)))
+          .put("first_block", firstBlock.map(r -> r.number()).orElse(-1L))
+          .putMillis("level_ms", ms(level == Long.MAX_VALUE ? -1_000_000 : level))
+          .putMillis("commit_gap_max_ms", ms(gap))
+          .put("blocks_lost", lost)
+          .put("leaders_end", leadersEnd)
+          .put("victim_violations", victim.log.violations());
+      int bad = BlockScenarios.putOrderCheck(line, survivors, end) + victim.log.violations();
+      boolean ok =
+          reached
+              && lost == 0
+              && bad == 0
+              && leadersEnd == 1
+              && elected >= 0
+              && firstBlock.isPresent();
+      line.putMillis("wall_ms", ms(wall))
+          .putMillis("cpu_ms", ms(cpu))
+          .putMillis("setup_ms", ms(setup));
+      if (o.virtualTime()) {
+        line.put("failed_tasks", net.failedTasks());
+      }
+      out.println(line.put("ok", ok));
+      return ok;
+    }
+  }
+}
