@@ -34,10 +34,12 @@ public final class PeerDaemon implements AutoCloseable {
 
   private final PeerSettings settings;
   private final GossipNode node;
+  private final OperatorLog operatorLog;
 
-  private PeerDaemon(PeerSettings settings, GossipNode node) {
+  private PeerDaemon(PeerSettings settings, GossipNode node, OperatorLog operatorLog) {
     this.settings = settings;
     this.node = node;
+    this.operatorLog = operatorLog;
   }
 
   /**
@@ -51,14 +53,17 @@ public final class PeerDaemon implements AutoCloseable {
       throws NodeStartException {
     requireNonNull(settings, "settings");
     GossipNode node = builder(settings).meterRegistry(meters).build();
+    OperatorLog operatorLog = new OperatorLog(node);
+    var unused = node.addListener(operatorLog);
     node.start();
+    operatorLog.startChecks();
     log.info(
         "peer {} joined: listening on {}, channels {}, election {}",
         settings.id(),
         node.endpoint(),
         node.channels(),
         settings.plugins().election());
-    return new PeerDaemon(settings, node);
+    return new PeerDaemon(settings, node, operatorLog);
   }
 
   /** The node's builder for {@code settings}, not built: for callers that add to it. */
@@ -110,6 +115,7 @@ public final class PeerDaemon implements AutoCloseable {
   /** Stops the peer: elections, state transfer, ledgers synced and closed, connections. */
   @Override
   public void close() {
+    operatorLog.close();
     node.close();
     log.info("peer {} stopped", settings.id());
   }
