@@ -4,6 +4,7 @@ import org.ledgergossip.spi.ledger.LedgerStoreProvider;
 import org.ledgergossip.tck.ProviderContract;
 
 /** The {@code sqlite} provider is registered (by {@code @AutoService}) and well-formed. */
+// tag::provider-contract[]
 class SqliteProviderContractTest extends ProviderContract<LedgerStoreProvider> {
 
   @Override
@@ -21,3 +22,4 @@ class SqliteProviderContractTest extends ProviderContract<LedgerStoreProvider> {
     return SqliteLedgerStoreProvider.class;
   }
 }
+// end::provider-contract[]

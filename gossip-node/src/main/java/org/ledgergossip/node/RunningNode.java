@@ -210,14 +210,21 @@ final class RunningNode {
       channel.start();
     }
     log.info(
-        "peer {} of {} started on {} (external {}), incNum {}, channels {}, election {}",
+        "peer {} of {} started on {} (external {}), incNum {}, channels {}; plugins: transport {},"
+            + " msp {}, ledger {}, election {}, block source {}",
         self.toHex().substring(0, 16),
         mspId,
         endpoint,
         external != null ? external : "none",
         incNum,
         channels.keySet(),
-        s.electionName());
+        s.transport() != null
+            ? "(given)"
+            : load(TransportProvider.class, s.transportProvider()).name(),
+        s.msp() != null ? "(given)" : load(MspProvider.class, s.mspProvider()).name(),
+        ledgers.name(),
+        election.name(),
+        source == null ? "none" : s.blockSource() != null ? "(given)" : s.blockSourceProvider());
     return new RunningNode(
         services, endpoint, external, scheduler.clock().instant(), channels, opened);
   }

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.util.Collections;
+import java.util.Map;
 import java.util.NavigableSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -26,11 +28,26 @@ public final class ContractRun {
   private final NavigableSet<String> succeeded;
   private final NavigableSet<String> failed;
   private final NavigableSet<String> skipped = new TreeSet<>();
+  private final Map<String, String> reasons = new TreeMap<>();
 
   private ContractRun(Class<?> contract, Events tests) {
     this.contract = contract;
     this.succeeded = names(tests.succeeded());
     this.failed = names(tests.failed());
+    tests.failed().stream()
+        .forEach(
+            e ->
+                e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                    .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+                    .ifPresent(
+                        t ->
+                            reasons.put(
+                                ruleName(e),
+                                String.valueOf(t.getMessage())
+                                    .strip()
+                                    .lines()
+                                    .findFirst()
+                                    .orElse(t.getClass().getSimpleName()))));
     skipped.addAll(names(tests.aborted()));
     skipped.addAll(names(tests.skipped()));
   }
@@ -61,9 +78,15 @@ public final class ContractRun {
     return Collections.unmodifiableNavigableSet(skipped);
   }
 
+  /** Why each failed rule failed: the first line of its assertion message, by rule. */
+  public Map<String, String> reasons() {
+    return Collections.unmodifiableMap(reasons);
+  }
+
   /**
-   * One line per rule: {@code PASSED|FAILED|SKIPPED required|optional <rule>}, then a summary line
-   * {@code N passed, N failed, N skipped}.
+   * One line per rule: {@code PASSED|FAILED|SKIPPED required|optional <rule>}, a failed rule
+   * followed by its reason on the next line ({@code because: ...}), then a summary line {@code N
+   * passed, N failed, N skipped}.
    */
   public String report() {
     StringBuilder sb =
@@ -76,6 +99,10 @@ public final class ContractRun {
           failed.contains(rule) ? "FAILED " : skipped.contains(rule) ? "SKIPPED" : "PASSED ";
       String strength = rule.startsWith("optional_") ? "optional" : "required";
       sb.append(outcome).append(' ').append(strength).append(' ').append(rule).append('\n');
+      String reason = reasons.get(rule);
+      if (reason != null) {
+        sb.append("        because: ").append(reason).append('\n');
+      }
     }
     return sb.append(succeeded.size())
         .append(" passed, ")
@@ -89,6 +116,14 @@ public final class ContractRun {
   @Override
   public String toString() {
     return report();
+  }
+
+  private static String ruleName(Event e) {
+    return e.getTestDescriptor()
+        .getSource()
+        .filter(MethodSource.class::isInstance)
+        .map(s -> ((MethodSource) s).getMethodName())
+        .orElse(e.getTestDescriptor().getDisplayName());
   }
 
   private static NavigableSet<String> names(Events events) {
