@@ -174,8 +174,12 @@ final class NetworkDemo {
     while (System.nanoTime() < end) {
       poll();
     }
+    // The spread is measured where membership is steady: after the story if it lasted long
+    // enough, else between the first step and the kill.
+    boolean steady = watch.spreadMillis(steadyFrom).size() >= 20;
     summary(
-        watch.spreadMillis(steadyFrom).size() >= 20 ? steadyFrom : flowFrom[0],
+        steady ? steadyFrom : flowFrom[0],
+        steady ? Long.MAX_VALUE : killBlock,
         failover,
         catchUp[0]);
     return steps;
@@ -346,8 +350,8 @@ final class NetworkDemo {
     out.flush();
   }
 
-  private void summary(long fromBlock, double failover, double catchUpRate) {
-    List<Long> spread = watch.spreadMillis(fromBlock);
+  private void summary(long fromBlock, long toBlock, double failover, double catchUpRate) {
+    List<Long> spread = watch.spreadMillis(fromBlock, toBlock);
     out.println();
     out.println("summary");
     out.printf("  blocks committed:           %d%n", watch.maxHeight());

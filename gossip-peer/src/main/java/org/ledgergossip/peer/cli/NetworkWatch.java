@@ -139,8 +139,13 @@ final class NetworkWatch {
    * block both were seen of after {@code fromBlock}, sorted.
    */
   List<Long> spreadMillis(long fromBlock) {
+    return spreadMillis(fromBlock, Long.MAX_VALUE);
+  }
+
+  /** {@link #spreadMillis(long)} for blocks {@code fromBlock} to {@code toBlock} (exclusive). */
+  List<Long> spreadMillis(long fromBlock, long toBlock) {
     List<Long> out = new ArrayList<>();
-    for (Map.Entry<Long, Long> e : everywhere.tailMap(fromBlock).entrySet()) {
+    for (Map.Entry<Long, Long> e : everywhere.subMap(fromBlock, toBlock).entrySet()) {
       Long first = firstSeen.get(e.getKey());
       if (first != null) {
         out.add(Math.max(0, (e.getValue() - first) / 1_000_000));
