@@ -104,6 +104,7 @@ final class NetworkDemo {
     // 2. Kill the leader of org1; another takes over and pulls.
     String killed =
         leadersPerOrg().getOrDefault(orgName(1), List.of()).stream().findFirst().orElse(null);
+    long killBlock = maxHeight();
     double failover = Double.NaN;
     if (killed != null) {
       say("killing the leader of Org1MSP, %s, with SIGKILL", killed);
