@@ -30,7 +30,7 @@ final class NetworkDemo {
 
   static final String CHANNEL = NetworkLayout.DEFAULT_CHANNEL;
   private static final Duration POLL = Duration.ofMillis(250);
-  private static final Duration STEP_LIMIT = Duration.ofSeconds(120);
+  private static final Duration STEP_LIMIT = Duration.ofMinutes(2);
 
   private final int orgs;
   private final int peersPerOrg;
