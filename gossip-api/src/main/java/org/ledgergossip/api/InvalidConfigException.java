@@ -14,6 +14,7 @@ public final class InvalidConfigException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  /** Every problem found, in key order; never empty. */
   @SuppressWarnings("serial") // problems are immutable records; not meant for Java serialization
   private final List<Problem> problems;
 

@@ -9,7 +9,10 @@ import static java.util.Objects.requireNonNull;
 public final class BlockRejectedException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** The refused block's number. */
   private final long blockNumber;
+
+  /** The verifier's reason, lower case. */
   private final String reason;
 
   /**

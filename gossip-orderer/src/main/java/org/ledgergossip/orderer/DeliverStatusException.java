@@ -12,7 +12,10 @@ import org.ledgergossip.api.Endpoint;
 public final class DeliverStatusException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** Fabric's status code, e.g. 404. */
   private final int status;
+
+  /** The status code's name, e.g. {@code NOT_FOUND}. */
   private final String statusName;
 
   /**

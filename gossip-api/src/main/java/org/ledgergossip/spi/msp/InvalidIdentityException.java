@@ -38,6 +38,7 @@ public class InvalidIdentityException extends Exception {
     }
   }
 
+  /** The kind of rejection; never null. */
   private final Reason reason;
 
   /**

@@ -40,6 +40,7 @@ public final class HandshakeException extends Exception {
     }
   }
 
+  /** Why the handshake failed; never null. */
   private final Reason reason;
 
   /** Creates the exception; {@code message} says what was wrong, naming the remote. */

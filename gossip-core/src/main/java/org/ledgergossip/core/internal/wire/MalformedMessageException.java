@@ -45,6 +45,7 @@ public final class MalformedMessageException extends Exception {
     }
   }
 
+  /** Why the frame or message was refused; never null. */
   private final Reason reason;
 
   /**
