@@ -24,15 +24,39 @@ import org.ledgergossip.bench.NodeNetwork.Role;
  * <p>In real time the raw transport throughput of the same run follows ({@link RawThroughput}):
  * peer 0 sends the newcomer frames of one marshalled block ({@code raw_mb_per_s}, {@code
  * raw_frames_per_s}) and then of {@code stateBatchSize} blocks, the size of a full state response
- * ({@code raw_batch_mb_per_s}), {@value #RAW_BURST_S} s each, over the very transports of the run;
- * {@code pct_of_raw} = {@code transfer_wire_mb_per_s} / {@code raw_mb_per_s} × 100 ({@code
- * pct_of_raw_batch} against the batch-sized frames, {@code pct_of_raw_whole} with the whole {@code
- * catchup_ms}). In virtual time frames cost nothing, so no raw figure is given.
+ * ({@code raw_batch_mb_per_s}), {@value #RAW_BURSTS} bursts of one second each (the best one
+ * counts; {@code *_bursts} lists them all), over the very transports of the run; {@code pct_of_raw}
+ * = {@code transfer_wire_mb_per_s} / {@code raw_mb_per_s} × 100 ({@code pct_of_raw_batch} against
+ * the batch-sized frames, {@code pct_of_raw_whole} with the whole {@code catchup_ms}). In virtual
+ * time frames cost nothing, so no raw figure is given.
  */
 final class CatchupScenario {
 
-  /** Seconds of each raw burst. */
-  static final int RAW_BURST_S = 2;
+  /** Blocks submitted to the emulator at a time while the ledgers are prepared. */
+  static final int CUT_CHUNK = 1000;
+
+  /** Raw bursts per frame size; the best one is the transport's throughput. */
+  static final int RAW_BURSTS = 3;
+
+  /** Each raw burst lasts this long. */
+  static final Duration RAW_BURST = Duration.ofSeconds(1);
+
+  /** The raw bursts of one frame size. */
+  private record Raw(RawThroughput.Result best, String all) {}
+
+  private static Raw raw(NodeNetwork net, NodePeer from, NodePeer to, int frameSize)
+      throws Exception {
+    RawThroughput.Result best = null;
+    StringBuilder all = new StringBuilder();
+    for (int i = 0; i < RAW_BURSTS; i++) {
+      RawThroughput.Result r = RawThroughput.measure(net, from, to, frameSize, RAW_BURST);
+      all.append(i == 0 ? "" : "/").append(Math.round(r.mbPerS() * 10) / 10.0);
+      if (best == null || r.mbPerS() > best.mbPerS()) {
+        best = r;
+      }
+    }
+    return new Raw(best, all.toString());
+  }
 
   private final ScenarioOptions o;
   private final PrintStream out;
@@ -52,12 +76,16 @@ final class CatchupScenario {
               .put("ok", false)
               .put("height", height)
               .put("block_size", o.blockSize());
-      for (long k = net.ordererHeight(); k < height; k++) {
-        net.cutOne();
-      }
-      if (!net.runUntil(() -> net.ordererHeight() >= height, o.timeout())) {
-        out.println(line.put("reached", "cut_timeout").put("cut", net.ordererHeight()));
-        return false;
+      // In chunks: the emulator refuses submissions beyond its bounded queue.
+      for (long k = net.ordererHeight(); k < height; ) {
+        long chunkEnd = Math.min(height, k + CUT_CHUNK);
+        for (; k < chunkEnd; k++) {
+          net.cutOne();
+        }
+        if (!net.runUntil(() -> net.ordererHeight() >= chunkEnd, o.timeout())) {
+          out.println(line.put("reached", "cut_timeout").put("cut", net.ordererHeight()));
+          return false;
+        }
       }
       for (int i = 0; i < n; i++) {
         net.prefill(i, height);
@@ -124,20 +152,18 @@ final class CatchupScenario {
       boolean ok = reached && bad == 0;
       if (!o.virtualTime() && reached) {
         NodePeer server = peers.get(0);
-        Duration burst = Duration.ofSeconds(RAW_BURST_S);
-        RawThroughput.Result raw =
-            RawThroughput.measure(net, server, newcomer, (int) wireBytes, burst);
-        int batch = net.config.stateBatchSize();
-        RawThroughput.Result rawBatch =
-            RawThroughput.measure(net, server, newcomer, (int) wireBytes * batch, burst);
+        Raw raw = raw(net, server, newcomer, (int) wireBytes);
+        Raw rawBatch = raw(net, server, newcomer, (int) wireBytes * net.config.stateBatchSize());
         double wholeWire = committed * (double) wireBytes / seconds / 1e6;
         line.put("raw_frame_bytes", wireBytes)
-            .put("raw_frames_per_s", raw.framesPerS())
-            .put("raw_mb_per_s", raw.mbPerS())
-            .put("raw_batch_mb_per_s", rawBatch.mbPerS())
-            .put("pct_of_raw", 100 * transferWire / raw.mbPerS())
-            .put("pct_of_raw_batch", 100 * transferWire / rawBatch.mbPerS())
-            .put("pct_of_raw_whole", 100 * wholeWire / raw.mbPerS());
+            .put("raw_frames_per_s", raw.best().framesPerS())
+            .put("raw_mb_per_s", raw.best().mbPerS())
+            .put("raw_mb_per_s_bursts", raw.all())
+            .put("raw_batch_mb_per_s", rawBatch.best().mbPerS())
+            .put("raw_batch_mb_per_s_bursts", rawBatch.all())
+            .put("pct_of_raw", 100 * transferWire / raw.best().mbPerS())
+            .put("pct_of_raw_batch", 100 * transferWire / rawBatch.best().mbPerS())
+            .put("pct_of_raw_whole", 100 * wholeWire / raw.best().mbPerS());
       }
       line.putMillis("wall_ms", ms(wall))
           .putMillis("cpu_ms", ms(cpu))
