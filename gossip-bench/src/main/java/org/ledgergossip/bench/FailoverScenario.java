@@ -3,10 +3,12 @@ package org.ledgergossip.bench;
 import static org.ledgergossip.bench.BlockScenarios.ms;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.ledgergossip.api.time.Cancellable;
@@ -16,20 +18,25 @@ import org.ledgergossip.bench.NodeNetwork.Role;
 /**
  * {@code failover}: N nodes of one organisation with dynamic election ({@code useLeaderElection:
  * true}), all started at once. After the warm-up (views full, block 0 everywhere, one leader,
- * {@code publishCertPeriod} passed) the emulator cuts {@code --blocks} blocks at {@code --rate};
- * once the leader has committed a third of them it crashes ({@link NodeNetwork#kill}: no goodbye).
- * Measured from the kill: {@code elected_ms} until a survivor declares itself leader, {@code
- * new_leader_first_block_ms} until that new leader's block source hands it its first block ({@code
- * first_block_ms}: any survivor's), {@code block_after_election_ms} the difference, {@code
- * level_ms} until every survivor has every block cut before the kill; {@code commit_gap_max_ms} is
- * the longest pause between two consecutive commits at any survivor. {@code blocks_lost}: blocks
- * some survivor never committed (must be 0); {@code leaders_end}: leaders among the survivors at
- * the end (must be 1); {@code after_kill_max_leaders} and {@code after_kill_multi_leader_ms}:
- * simultaneous leaders among the survivors after the kill. The joint start's co-leaders are given
- * as {@code start_max_leaders}, {@code start_multi_leader_ms}, {@code
- * start_longest_multi_leader_ms} (see {@link JointStartScenario}).
+ * {@code publishCertPeriod} passed) the emulator cuts blocks at {@code --rate}; once the leader has
+ * committed a third of {@code --blocks}, and then a random part (by seed) of one declaration
+ * interval ({@code leaderAliveThreshold / 2}, {@code kill_phase_ms}) later, it crashes ({@link
+ * NodeNetwork#kill}: no goodbye); the emulator goes on cutting until the other two thirds are cut
+ * after the kill ({@code end_height}). Measured from the kill: {@code elected_ms} until a survivor
+ * declares itself leader, {@code new_leader_first_block_ms} until that new leader's block source
+ * hands it its first block ({@code first_block_ms}: any survivor's), {@code
+ * block_after_election_ms} the difference, {@code level_ms} until every survivor has every block
+ * cut before the kill; {@code commit_gap_max_ms} is the longest pause between two consecutive
+ * commits at any survivor. {@code blocks_lost}: blocks some survivor never committed (must be 0);
+ * {@code leaders_end}: leaders among the survivors at the end (must be 1); {@code
+ * after_kill_max_leaders} and {@code after_kill_multi_leader_ms}: simultaneous leaders among the
+ * survivors after the kill. The joint start's co-leaders are given as {@code start_max_leaders},
+ * {@code start_multi_leader_ms}, {@code start_longest_multi_leader_ms} (see {@link
+ * JointStartScenario}).
  */
 final class FailoverScenario {
+
+  private static final Duration SETTLE = Duration.ofMillis(100);
 
   private final ScenarioOptions o;
   private final PrintStream out;
@@ -81,22 +88,34 @@ final class FailoverScenario {
 
       long cpu0 = ScenarioRunner.cpuNanos();
       long wall0 = System.nanoTime();
-      Cancellable cutter = net.cutAtRate(blocks, o.rate());
+      Cancellable cutter = net.cutAtRate(Integer.MAX_VALUE, o.rate());
       long killAfter = Math.max(1, blocks / 3);
       if (!net.runUntil(() -> victim.height() > killAfter, o.timeout())) {
         cutter.cancel();
         out.println(line.put("reached", "no_blocks").put("leader_height", victim.height()));
         return false;
       }
+      // The kill falls at a random moment (by seed) within one declaration interval, so that the
+      // time since the victim's last declaration is spread as a real crash spreads it.
+      Duration declarations = net.config.electionLeaderAliveThreshold().dividedBy(2);
+      Duration phase =
+          Duration.ofNanos((long) (new Random(o.seed()).nextDouble() * declarations.toNanos()));
+      net.runFor(phase);
       long killedAt = net.nanos();
       long cutBeforeKill = net.ordererHeight();
       net.kill(victim);
-      long end = blocks + 1L;
-      boolean reached =
-          net.runUntil(
-              () -> NodeNetwork.allAt(survivors, end) && NodeNetwork.leaders(survivors).size() == 1,
-              o.timeout());
+      long target = cutBeforeKill + blocks - killAfter;
+      boolean cutAll = net.runUntil(() -> net.ordererHeight() >= target, o.timeout());
       cutter.cancel();
+      net.runFor(SETTLE); // a cut under way when the cutter stopped (real time) ends meanwhile
+      long end = net.ordererHeight();
+      boolean reached =
+          cutAll
+              && net.runUntil(
+                  () ->
+                      NodeNetwork.allAt(survivors, end)
+                          && NodeNetwork.leaders(survivors).size() == 1,
+                  o.timeout());
       long wall = System.nanoTime() - wall0;
       long cpu = ScenarioRunner.cpuNanos() - cpu0;
 
@@ -141,6 +160,8 @@ final class FailoverScenario {
       line.put("reached", reached ? "all_level" : "timeout")
           .put("victim", "peer" + victim.index)
           .put("killed_at_height", cutBeforeKill)
+          .putMillis("kill_phase_ms", phase)
+          .put("end_height", end)
           .put("new_leader", newLeader < 0 ? "none" : "peer" + newLeader)
           .putMillis("elected_ms", ms(elected < 0 ? -1_000_000 : elected))
           .putMillis(
