@@ -21,11 +21,13 @@ public final class BenchMain {
              java -jar gossip-bench.jar join|idle|failure [--peers N] [--transport inmemory|netty]
                [--virtual-time] [--seed S] [--timeout 120s] [--idle 10s] [--link-delay 5ms-50ms]
                [--silent] (failure in memory: partition the victim instead of killing it)
-             java -jar gossip-bench.jar spread|catchup|throughput|failover [--peers N]
-               [--transport inmemory|netty] [--virtual-time] [--seed S] [--timeout 120s]
-               [--link-delay 5ms-50ms] [--blocks B] [--block-size BYTES] [--rate BLOCKS_PER_S]
-               [--height H] [--timers fast|fabric] (blocks: 1000 virtual / 300 real; block
-               size 1024; rate 50; catchup height 1000; timers: gossip-node's fast test settings)
+             java -jar gossip-bench.jar spread|catchup|throughput|failover|partition|jointstart
+               [--peers N] [--transport inmemory|netty] [--virtual-time] [--seed S]
+               [--timeout 120s] [--link-delay 5ms-50ms] [--blocks B] [--block-size BYTES]
+               [--rate BLOCKS_PER_S] [--height H] [--timers fast|short|fabric]
+               [--partition-for D] [--partition-mode black-hole|reset] (blocks: 1000 virtual / 300 real; block size 1024; rate 50;
+               catchup height 1000; timers: gossip-node's fast test settings; short: election
+               threshold 1 s, duration 500 ms; fabric: Fabric's defaults)
       """;
 
   private BenchMain() {}

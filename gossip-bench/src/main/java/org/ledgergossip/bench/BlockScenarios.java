@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.ledgergossip.bench.ScenarioOptions.Kind;
+import org.ledgergossip.core.internal.block.BlockFormat;
 import org.ledgergossip.statetransfer.StateTransfer;
 
 /**
@@ -38,6 +39,8 @@ final class BlockScenarios {
       case "throughput" -> new SpreadScenario(o, out, true).run();
       case "catchup" -> new CatchupScenario(o, out).run();
       case "failover" -> new FailoverScenario(o, out).run();
+      case "partition" -> new PartitionScenario(o, out).run();
+      case "jointstart" -> new JointStartScenario(o, out).run();
       default -> throw new IllegalArgumentException("not a block scenario: " + o.scenario());
     };
   }
@@ -49,11 +52,19 @@ final class BlockScenarios {
             .put("transport", o.transport().label())
             .put("peers", o.peers())
             .put("virtual", o.virtualTime())
-            .put("timers", o.fabricTimers() ? "fabric" : "fast");
+            .put("timers", o.timers().label());
     if (o.transport() == Kind.INMEMORY) {
       l.put("link_delay_ms", o.delayMin().toMillis() + "-" + o.delayMax().toMillis());
     }
     return l.put("seed", o.seed());
+  }
+
+  /** Adds the election timers of {@code net}'s nodes and their alive interval, in milliseconds. */
+  static void putElectionTimers(ResultLine l, NodeNetwork net) {
+    l.putMillis("threshold_ms", net.config.electionLeaderAliveThreshold())
+        .putMillis("election_ms", net.config.electionLeaderElectionDuration())
+        .putMillis("grace_ms", net.config.electionStartupGracePeriod())
+        .putMillis("alive_ms", net.config.aliveTimeInterval());
   }
 
   /** Adds the exactly-once/in-order verdict over {@code peers}, each to end at {@code end}. */
@@ -154,6 +165,12 @@ final class BlockScenarios {
       }
     }
     return (long) sum;
+  }
+
+  /** Bytes of the emulator's block 1 marshalled as Fabric's {@code common.Block}, or 0. */
+  static long blockWireBytes(NodeNetwork net) {
+    var b = net.ordererBlock(1);
+    return b == null ? 0 : BlockFormat.toProto(b).getSerializedSize();
   }
 
   /** Payload bytes of the emulator's block 1 (its data entries), or 0. */

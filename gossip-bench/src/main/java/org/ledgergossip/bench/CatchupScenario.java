@@ -3,6 +3,7 @@ package org.ledgergossip.bench;
 import static org.ledgergossip.bench.BlockScenarios.ms;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -14,11 +15,48 @@ import org.ledgergossip.bench.NodeNetwork.Role;
  * peer 0 the static leader. Once they hold each other alive, a new node with an empty ledger
  * starts, bootstrapping from peer 0. {@code catchup_ms}: from its start until it committed block
  * H−1; {@code first_block_ms}: until its first commit; {@code blocks_per_s} and {@code mb_per_s}
- * over {@code catchup_ms} (H blocks, payload bytes), {@code transfer_blocks_per_s} between its
- * first and last commits. Checked: the newcomer committed {@code 0..H-1} exactly once in order, the
- * others committed nothing.
+ * over {@code catchup_ms} (H blocks, payload bytes), {@code transfer_blocks_per_s} and {@code
+ * transfer_mb_per_s} between its first and last commits; {@code transfer_wire_mb_per_s} the same in
+ * bytes of marshalled blocks ({@code block_wire_bytes}: payload, header, orderer signature).
+ * Checked: the newcomer committed {@code 0..H-1} exactly once in order, the others committed
+ * nothing.
+ *
+ * <p>In real time the raw transport throughput of the same run follows ({@link RawThroughput}):
+ * peer 0 sends the newcomer frames of one marshalled block ({@code raw_mb_per_s}, {@code
+ * raw_frames_per_s}) and then of {@code stateBatchSize} blocks, the size of a full state response
+ * ({@code raw_batch_mb_per_s}), {@value #RAW_BURSTS} bursts of one second each (the best one
+ * counts; {@code *_bursts} lists them all), over the very transports of the run; {@code pct_of_raw}
+ * = {@code transfer_wire_mb_per_s} / {@code raw_mb_per_s} × 100 ({@code pct_of_raw_batch} against
+ * the batch-sized frames, {@code pct_of_raw_whole} with the whole {@code catchup_ms}). In virtual
+ * time frames cost nothing, so no raw figure is given.
  */
 final class CatchupScenario {
+
+  /** Blocks submitted to the emulator at a time while the ledgers are prepared. */
+  static final int CUT_CHUNK = 1000;
+
+  /** Raw bursts per frame size; the best one is the transport's throughput. */
+  static final int RAW_BURSTS = 3;
+
+  /** Each raw burst lasts this long. */
+  static final Duration RAW_BURST = Duration.ofSeconds(1);
+
+  /** The raw bursts of one frame size. */
+  private record Raw(RawThroughput.Result best, String all) {}
+
+  private static Raw raw(NodeNetwork net, NodePeer from, NodePeer to, int frameSize)
+      throws Exception {
+    RawThroughput.Result best = null;
+    StringBuilder all = new StringBuilder();
+    for (int i = 0; i < RAW_BURSTS; i++) {
+      RawThroughput.Result r = RawThroughput.measure(net, from, to, frameSize, RAW_BURST);
+      all.append(i == 0 ? "" : "/").append(Math.round(r.mbPerS() * 10) / 10.0);
+      if (best == null || r.mbPerS() > best.mbPerS()) {
+        best = r;
+      }
+    }
+    return new Raw(best, all.toString());
+  }
 
   private final ScenarioOptions o;
   private final PrintStream out;
@@ -38,12 +76,16 @@ final class CatchupScenario {
               .put("ok", false)
               .put("height", height)
               .put("block_size", o.blockSize());
-      for (long k = net.ordererHeight(); k < height; k++) {
-        net.cutOne();
-      }
-      if (!net.runUntil(() -> net.ordererHeight() >= height, o.timeout())) {
-        out.println(line.put("reached", "cut_timeout").put("cut", net.ordererHeight()));
-        return false;
+      // In chunks: the emulator refuses submissions beyond its bounded queue.
+      for (long k = net.ordererHeight(); k < height; ) {
+        long chunkEnd = Math.min(height, k + CUT_CHUNK);
+        for (; k < chunkEnd; k++) {
+          net.cutOne();
+        }
+        if (!net.runUntil(() -> net.ordererHeight() >= chunkEnd, o.timeout())) {
+          out.println(line.put("reached", "cut_timeout").put("cut", net.ordererHeight()));
+          return false;
+        }
       }
       for (int i = 0; i < n; i++) {
         net.prefill(i, height);
@@ -82,6 +124,9 @@ final class CatchupScenario {
       long committed = newcomer.log.next();
       double seconds = catchup / 1e9;
       long blockBytes = BlockScenarios.blockBytes(net);
+      long wireBytes = BlockScenarios.blockWireBytes(net);
+      double transferWire =
+          transfer > 0 ? (committed - 1) * (double) wireBytes / (transfer / 1e9) / 1e6 : 0;
       line.put("reached", reached ? "level" : "timeout")
           .put("newcomer_height", committed)
           .put("block_bytes", blockBytes)
@@ -94,12 +139,32 @@ final class CatchupScenario {
               "transfer_blocks_per_s",
               transfer > 0 ? (committed - 1) / (transfer / 1e9) : Double.NaN)
           .put("mb_per_s", committed * (double) blockBytes / seconds / 1e6)
+          .put(
+              "transfer_mb_per_s",
+              transfer > 0 ? (committed - 1) * (double) blockBytes / (transfer / 1e9) / 1e6 : 0)
+          .put("block_wire_bytes", wireBytes)
+          .put("transfer_wire_mb_per_s", transferWire)
           .put("copies_per_block", newcomer.copies.sum() / (double) Math.max(1, committed))
           .put("received_bytes", newcomer.transport.traffic.receivedBytes.sum())
           .put("msgs", sent1[0] - sent0[0])
           .put("bytes", sent1[1] - sent0[1]);
       int bad = BlockScenarios.putOrderCheck(line, peers, height);
       boolean ok = reached && bad == 0;
+      if (!o.virtualTime() && reached) {
+        NodePeer server = peers.get(0);
+        Raw raw = raw(net, server, newcomer, (int) wireBytes);
+        Raw rawBatch = raw(net, server, newcomer, (int) wireBytes * net.config.stateBatchSize());
+        double wholeWire = committed * (double) wireBytes / seconds / 1e6;
+        line.put("raw_frame_bytes", wireBytes)
+            .put("raw_frames_per_s", raw.best().framesPerS())
+            .put("raw_mb_per_s", raw.best().mbPerS())
+            .put("raw_mb_per_s_bursts", raw.all())
+            .put("raw_batch_mb_per_s", rawBatch.best().mbPerS())
+            .put("raw_batch_mb_per_s_bursts", rawBatch.all())
+            .put("pct_of_raw", 100 * transferWire / raw.best().mbPerS())
+            .put("pct_of_raw_batch", 100 * transferWire / rawBatch.best().mbPerS())
+            .put("pct_of_raw_whole", 100 * wholeWire / raw.best().mbPerS());
+      }
       line.putMillis("wall_ms", ms(wall))
           .putMillis("cpu_ms", ms(cpu))
           .putMillis("setup_ms", ms(setup));

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +42,7 @@ import org.ledgergossip.spi.ledger.LedgerStore;
 import org.ledgergossip.spi.ledger.LedgerStoreProvider;
 import org.ledgergossip.spi.msp.Msp;
 import org.ledgergossip.spi.msp.MspOptions;
+import org.ledgergossip.spi.transport.Connection;
 import org.ledgergossip.transport.inmemory.InMemoryNetwork;
 import org.ledgergossip.transport.inmemory.VirtualScheduler;
 
@@ -86,6 +89,20 @@ final class NodeNetwork implements AutoCloseable {
           .electionLeaderElectionDuration(Duration.ofSeconds(1))
           .build();
 
+  /**
+   * {@link #FAST} with Fabric's four election timers divided by ten, the "short settings" of issue
+   * 7: leader alive threshold 1 s (declarations every 500 ms), election duration 500 ms, startup
+   * grace period 1.5 s, membership sample interval 100 ms (Fabric's own election tests use 100 ms).
+   * Membership and state timers stay as in {@link #FAST} (alive 1 s, expiry 5 s).
+   */
+  static final GossipConfig SHORT =
+      FAST.toBuilder()
+          .electionStartupGracePeriod(Duration.ofMillis(1500))
+          .electionMembershipSampleInterval(Duration.ofMillis(100))
+          .electionLeaderAliveThreshold(Duration.ofSeconds(1))
+          .electionLeaderElectionDuration(Duration.ofMillis(500))
+          .build();
+
   private static final Duration REAL_POLL = Duration.ofMillis(5);
   private static final Duration VIRTUAL_SLICE = Duration.ofMillis(100);
   private static final AtomicInteger RUNS = new AtomicInteger();
@@ -106,9 +123,10 @@ final class NodeNetwork implements AutoCloseable {
   final ScenarioOptions options;
 
   /**
-   * The settings of every node: {@link #FAST}, or with {@code --timers fabric} Fabric's defaults
-   * (alive 5 s, expiry 25 s, pull and state info 4 s, state checks 10 s, election grace 15 s,
-   * leader alive threshold 10 s).
+   * The settings of every node: {@link #FAST}, {@link #SHORT} with {@code --timers short}, or with
+   * {@code --timers fabric} Fabric's defaults (alive 5 s, expiry 25 s, reconnect 25 s, pull and
+   * state info 4 s, state checks 10 s, election grace 15 s, leader alive threshold 10 s, election 5
+   * s).
    */
   final GossipConfig config;
 
@@ -131,11 +149,18 @@ final class NodeNetwork implements AutoCloseable {
   private final byte[] payload;
   private final List<NodePeer> peers = new ArrayList<>();
   private final Map<Integer, Long> prefilled = new HashMap<>();
+  private final Map<X509Certificate, Integer> certificates = new ConcurrentHashMap<>();
+  private final Map<Connection, Integer> remotes = new ConcurrentHashMap<>();
 
   /** Generates {@code identities} peer identities and the orderer's; opens the emulator. */
   NodeNetwork(ScenarioOptions options, int identities) throws Exception {
     this.options = options;
-    this.config = options.fabricTimers() ? GossipConfig.defaults() : FAST;
+    this.config =
+        switch (options.timers()) {
+          case FAST -> FAST;
+          case SHORT -> SHORT;
+          case FABRIC -> GossipConfig.defaults();
+        };
     this.dir = Files.createTempDirectory("gossip-bench-" + options.scenario());
     String name = "bench-" + options.scenario() + "-" + RUNS.incrementAndGet();
     if (options.virtualTime()) {
@@ -228,6 +253,15 @@ final class NodeNetwork implements AutoCloseable {
    * commit log starts at the height its ledger already has.
    */
   NodePeer start(int index, Role role) throws Exception {
+    NodePeer p = create(index, role);
+    p.start();
+    return p;
+  }
+
+  /**
+   * Builds peer {@code index} as {@link #start} does, without starting it ({@link NodePeer#start}).
+   */
+  NodePeer create(int index, Role role) throws Exception {
     NodePeer p =
         new NodePeer(
             this,
@@ -236,6 +270,7 @@ final class NodeNetwork implements AutoCloseable {
             index == 0 ? List.of() : List.of(endpoint(0)),
             prefilled.getOrDefault(index, 0L));
     peers.add(p);
+    certificates.put(p.msp.tlsCredentials().orElseThrow().certificate(), index);
     return p;
   }
 
@@ -399,15 +434,104 @@ final class NodeNetwork implements AutoCloseable {
     boolean unused = runUntil(() -> false, duration);
   }
 
-  /** Stops {@code p} as if its process died (as NodeFixture.kill: node closed, endpoint dead). */
+  /**
+   * Crashes {@code p}: no goodbye. Its transport first stops passing anything ({@link
+   * CountingTransport#crash}); in memory its endpoint is then killed ({@code Faults.kill}: listener
+   * and every connection reset, the others see the close at once); its transport is closed (Netty:
+   * each connection closed at once, which the others see as TLS close_notify and TCP FIN, as when
+   * the kernel closes a dead process's sockets, though without RST); only then is the node closed,
+   * and whatever it tries to send while closing is lost.
+   */
   void kill(NodePeer p) {
     p.killed = true;
-    p.node.close();
+    p.transport.crash();
     if (network != null) {
       network.faults().kill(p.endpoint);
     }
-    p.source.close();
     p.transport.close();
+    p.node.close();
+    p.source.close();
+  }
+
+  /**
+   * Splits the peers into {@code sides} (peer indexes; peers in no side form one more side): in
+   * memory by the network's own partition (frames across lost, dials across black-holed), on Netty
+   * by {@link CountingTransport#cut} in every peer (frames across lost both ways; dials succeed,
+   * then the gossip handshake times out). Connections across stay open, silent, unless {@code
+   * reset}: then each is also closed at once, as by a middlebox's RST or a keep-alive timeout.
+   * Replaces an earlier split.
+   *
+   * @return connections closed by the reset
+   */
+  int partition(List<Set<Integer>> sides, boolean reset) {
+    Map<Integer, Integer> sideOf = new HashMap<>();
+    for (int s = 0; s < sides.size(); s++) {
+      for (int i : sides.get(s)) {
+        sideOf.put(i, s);
+      }
+    }
+    if (network != null) {
+      List<Set<Endpoint>> eps = new ArrayList<>();
+      for (Set<Integer> side : sides) {
+        eps.add(side.stream().map(this::endpoint).collect(java.util.stream.Collectors.toSet()));
+      }
+      network.faults().partition(eps);
+    }
+    int closed = 0;
+    for (NodePeer p : peers) {
+      int mine = sideOf.getOrDefault(p.index, -1);
+      java.util.function.Predicate<Connection> across =
+          c -> {
+            int other = remoteIndex(c);
+            return other >= 0 && sideOf.getOrDefault(other, -1) != mine;
+          };
+      if (network == null) {
+        p.transport.cut(across);
+      }
+      if (reset && !p.killed) {
+        closed += p.transport.closeMatching(across);
+      }
+    }
+    return closed;
+  }
+
+  /** Lifts the partition (the in-memory link delay stays as configured). */
+  void heal() {
+    if (network != null) {
+      network.faults().heal();
+      if (options.delayMax().compareTo(Duration.ZERO) > 0) {
+        network.faults().delay(options.delayMin(), options.delayMax());
+      }
+      return;
+    }
+    for (NodePeer p : peers) {
+      p.transport.cut(null);
+    }
+  }
+
+  /** Frames lost to the partition so far. */
+  long framesLostToPartition() {
+    if (network != null) {
+      return network.faults().framesLostToPartition();
+    }
+    long sum = 0;
+    for (NodePeer p : peers) {
+      sum += p.transport.lostFrames.sum();
+    }
+    return sum;
+  }
+
+  /** The index of the peer at the other end of {@code c} (by its TLS certificate), or -1. */
+  private int remoteIndex(Connection c) {
+    Integer known = remotes.get(c);
+    if (known != null) {
+      return known;
+    }
+    int found = c.peerCertificate().map(cert -> certificates.getOrDefault(cert, -1)).orElse(-1);
+    if (remotes.size() < 100_000) {
+      remotes.put(c, found);
+    }
+    return found;
   }
 
   /** Tasks of the virtual scheduler that threw (0 in real time). */

@@ -21,6 +21,7 @@ import org.ledgergossip.msp.CryptoLayout;
 import org.ledgergossip.msp.X509MspProvider;
 import org.ledgergossip.node.GossipNode;
 import org.ledgergossip.node.NodeListener;
+import org.ledgergossip.node.NodeStartException;
 import org.ledgergossip.orderer.EmulatorBlockSourceProvider;
 import org.ledgergossip.spi.msp.Msp;
 import org.ledgergossip.spi.orderer.BlockSource;
@@ -58,6 +59,9 @@ final class NodePeer {
   volatile @Nullable Runnable afterCommit;
 
   volatile boolean killed;
+
+  /** When {@link #start} was called, on the JVM's clock ({@link System#nanoTime}). */
+  volatile long startedAt;
 
   private final int minInspected;
 
@@ -137,6 +141,11 @@ final class NodePeer {
                 net.leadership.add(new NodeNetwork.LeadershipStamp(index, event, net.nanos()));
               }
             });
+  }
+
+  /** Starts the node (once). */
+  void start() throws NodeStartException {
+    startedAt = System.nanoTime();
     node.start();
   }
 

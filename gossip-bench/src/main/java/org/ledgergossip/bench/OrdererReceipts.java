@@ -72,6 +72,16 @@ final class OrdererReceipts {
     return Optional.ofNullable(best);
   }
 
+  /** The first receipt of {@code peer} at or after {@code sinceNanos}. */
+  synchronized Optional<Receipt> firstOf(int peer, long sinceNanos) {
+    for (Receipt r : byPeer.getOrDefault(peer, new ArrayList<>())) {
+      if (r.nanos() >= sinceNanos) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** {@code delegate}, its verified blocks stamped here as received by {@code peer}. */
   BlockSource stamping(BlockSource delegate, int peer, Clock clock) {
     requireNonNull(delegate, "delegate");

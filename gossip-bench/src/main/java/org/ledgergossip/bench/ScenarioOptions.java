@@ -18,8 +18,13 @@ import java.util.Set;
  * (blocks cut in the measured phase; default 1,000 in virtual time, 300 in real time), {@code
  * [--block-size S]} (bytes of payload per block, default 1,024), {@code [--rate R]} (blocks cut per
  * second by {@code spread} and {@code failover}, default 50) and {@code [--height H]} (the height
- * the {@code catchup} newcomer must reach, default 1,000) and {@code [--timers fast|fabric]} (the
- * nodes' timers: gossip-node's fast test settings, the default, or Fabric's defaults).
+ * the {@code catchup} newcomer must reach, default 1,000) and {@code [--timers fast|short|fabric]}
+ * (the nodes' timers: gossip-node's fast test settings, the default; the same with the short
+ * election timers of issue 7; or Fabric's defaults; see {@link Timers}). {@code partition} also
+ * takes {@code [--partition-for D]} (how long the partition lasts; by default long enough for both
+ * sides to elect and for the membership views to split, see {@link PartitionScenario}) and {@code
+ * [--partition-mode black-hole|reset]} (connections across left open and silent, the default, or
+ * closed at the split).
  *
  * @param scenario {@code join}, {@code idle} or {@code failure}
  * @param peers peers in the network, at least 2
@@ -35,7 +40,9 @@ import java.util.Set;
  * @param blockSize payload bytes per block, at least 1
  * @param rate blocks cut per second (spread, failover), positive
  * @param height the ledger height of the catchup scenario's established peers, at least 2
- * @param fabricTimers true to run the block scenarios' nodes with Fabric's default timers
+ * @param timers the block scenarios' timer set
+ * @param partitionFor how long the partition scenario keeps the sides apart; zero for its default
+ * @param partitionReset true to close the connections across the partition when it starts
  */
 record ScenarioOptions(
     String scenario,
@@ -52,7 +59,9 @@ record ScenarioOptions(
     int blockSize,
     double rate,
     int height,
-    boolean fabricTimers) {
+    Timers timers,
+    Duration partitionFor,
+    boolean partitionReset) {
 
   /** The transports a scenario runs on. */
   enum Kind {
@@ -64,11 +73,38 @@ record ScenarioOptions(
     }
   }
 
+  /** The timer sets of the block scenarios' nodes ({@code --timers}). */
+  enum Timers {
+    /** gossip-node's fast test settings ({@link NodeNetwork#FAST}): threshold 2 s, election 1 s. */
+    FAST,
+    /**
+     * The fast settings with Fabric's four election timers divided by ten ({@link
+     * NodeNetwork#SHORT}): threshold 1 s, election 500 ms, grace 1.5 s, sample 100 ms.
+     */
+    SHORT,
+    /** Fabric's defaults: threshold 10 s, election 5 s, grace 15 s, alive 5 s. */
+    FABRIC;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   static final Set<String> SCENARIOS =
-      Set.of("join", "idle", "failure", "spread", "catchup", "throughput", "failover");
+      Set.of(
+          "join",
+          "idle",
+          "failure",
+          "spread",
+          "catchup",
+          "throughput",
+          "failover",
+          "partition",
+          "jointstart");
 
   /** The scenarios of whole nodes with blocks, run by {@link BlockScenarios}. */
-  static final Set<String> BLOCK_SCENARIOS = Set.of("spread", "catchup", "throughput", "failover");
+  static final Set<String> BLOCK_SCENARIOS =
+      Set.of("spread", "catchup", "throughput", "failover", "partition", "jointstart");
 
   static final int DEFAULT_BLOCK_SIZE = 1024;
   static final double DEFAULT_RATE = 50;
@@ -81,7 +117,8 @@ record ScenarioOptions(
       throw new IllegalArgumentException(
           "unknown scenario '"
               + scenario
-              + "'; known: catchup, failover, failure, idle, join, spread, throughput");
+              + "'; known: catchup, failover, failure, idle, join, jointstart, partition, spread,"
+              + " throughput");
     }
     if (peers < 2) {
       throw new IllegalArgumentException("--peers must be at least 2, was " + peers);
@@ -114,6 +151,11 @@ record ScenarioOptions(
     if (!(rate > 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException("--rate must be a positive number, was " + rate);
     }
+    requireNonNull(timers, "timers");
+    if (partitionFor.isNegative()) {
+      throw new IllegalArgumentException(
+          "--partition-for must not be negative, was " + partitionFor);
+    }
   }
 
   /** The options of a membership scenario, the block settings at their defaults. */
@@ -143,6 +185,8 @@ record ScenarioOptions(
         DEFAULT_BLOCK_SIZE,
         DEFAULT_RATE,
         DEFAULT_HEIGHT,
+        Timers.FAST,
+        Duration.ZERO,
         false);
   }
 
@@ -179,7 +223,9 @@ record ScenarioOptions(
     int blockSize = DEFAULT_BLOCK_SIZE;
     double rate = DEFAULT_RATE;
     int height = DEFAULT_HEIGHT;
-    boolean fabricTimers = false;
+    Timers timers = Timers.FAST;
+    Duration partitionFor = Duration.ZERO;
+    boolean partitionReset = false;
     for (int i = 1; i < args.length; i++) {
       String option = args[i];
       if (option.equals("--virtual-time")) {
@@ -207,7 +253,9 @@ record ScenarioOptions(
         case "--block-size" -> blockSize = parseInt(option, value);
         case "--rate" -> rate = parseDouble(option, value);
         case "--height" -> height = parseInt(option, value);
-        case "--timers" -> fabricTimers = parseTimers(value);
+        case "--timers" -> timers = parseTimers(value);
+        case "--partition-for" -> partitionFor = parseDuration(option, value);
+        case "--partition-mode" -> partitionReset = parsePartitionMode(value);
         case "--link-delay" -> {
           int dash = value.indexOf('-');
           delayMin = parseDuration(option, dash < 0 ? value : value.substring(0, dash));
@@ -231,16 +279,29 @@ record ScenarioOptions(
         blockSize,
         rate,
         height,
-        fabricTimers);
+        timers,
+        partitionFor,
+        partitionReset);
   }
 
-  private static boolean parseTimers(String value) {
+  private static boolean parsePartitionMode(String value) {
     return switch (value) {
-      case "fast" -> false;
-      case "fabric" -> true;
+      case "black-hole" -> false;
+      case "reset" -> true;
       default ->
           throw new IllegalArgumentException(
-              "--timers must be fast or fabric, was '" + value + "'");
+              "--partition-mode must be black-hole or reset, was '" + value + "'");
+    };
+  }
+
+  private static Timers parseTimers(String value) {
+    return switch (value) {
+      case "fast" -> Timers.FAST;
+      case "short" -> Timers.SHORT;
+      case "fabric" -> Timers.FABRIC;
+      default ->
+          throw new IllegalArgumentException(
+              "--timers must be fast, short or fabric, was '" + value + "'");
     };
   }
 

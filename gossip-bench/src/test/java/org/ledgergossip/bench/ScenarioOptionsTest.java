@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.ledgergossip.bench.ScenarioOptions.Kind;
+import org.ledgergossip.bench.ScenarioOptions.Timers;
 
 class ScenarioOptionsTest {
 
@@ -93,17 +94,36 @@ class ScenarioOptionsTest {
     assertThat(real.blockSize()).isEqualTo(1024);
     assertThat(real.rate()).isEqualTo(50.0);
     assertThat(real.height()).isEqualTo(1000);
-    assertThat(real.fabricTimers()).isFalse();
+    assertThat(real.timers()).isEqualTo(Timers.FAST);
+    assertThat(real.partitionFor()).isEqualTo(Duration.ZERO);
     assertThat(ScenarioOptions.parse("join").isBlockScenario()).isFalse();
   }
 
   @Test
-  void timersAreFastOrFabric() {
-    assertThat(ScenarioOptions.parse("spread", "--timers", "fabric").fabricTimers()).isTrue();
-    assertThat(ScenarioOptions.parse("spread", "--timers", "fast").fabricTimers()).isFalse();
+  void timersAreFastShortOrFabric() {
+    assertThat(ScenarioOptions.parse("spread", "--timers", "fabric").timers())
+        .isEqualTo(Timers.FABRIC);
+    assertThat(ScenarioOptions.parse("spread", "--timers", "short").timers())
+        .isEqualTo(Timers.SHORT);
+    assertThat(ScenarioOptions.parse("spread", "--timers", "fast").timers()).isEqualTo(Timers.FAST);
     assertThatThrownBy(() -> ScenarioOptions.parse("spread", "--timers", "slow"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--timers must be fast or fabric");
+        .hasMessageContaining("--timers must be fast, short or fabric");
+  }
+
+  @Test
+  void partitionAndJointStartAreBlockScenariosAndPartitionForIsADuration() {
+    ScenarioOptions o = ScenarioOptions.parse("partition", "--partition-for", "12s");
+
+    assertThat(o.isBlockScenario()).isTrue();
+    assertThat(o.partitionFor()).isEqualTo(Duration.ofSeconds(12));
+    assertThat(o.partitionReset()).isFalse();
+    assertThat(ScenarioOptions.parse("partition", "--partition-mode", "reset").partitionReset())
+        .isTrue();
+    assertThatThrownBy(() -> ScenarioOptions.parse("partition", "--partition-mode", "cut"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--partition-mode must be black-hole or reset");
+    assertThat(ScenarioOptions.parse("jointstart").isBlockScenario()).isTrue();
   }
 
   @Test
@@ -151,10 +171,11 @@ class ScenarioOptionsTest {
 
   @Test
   void unknownScenarioIsRefusedWithTheKnownOnes() {
-    assertThatThrownBy(() -> ScenarioOptions.parse("partition"))
+    assertThatThrownBy(() -> ScenarioOptions.parse("split-brain"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown scenario 'partition'")
-        .hasMessageContaining("catchup, failover, failure, idle, join, spread, throughput");
+        .hasMessageContaining("unknown scenario 'split-brain'")
+        .hasMessageContaining(
+            "catchup, failover, failure, idle, join, jointstart, partition, spread, throughput");
   }
 
   @Test
