@@ -128,10 +128,6 @@ final class OrdererPull {
     }
   }
 
-  boolean isRunning() {
-    return activeGen != 0;
-  }
-
   private void subscribe(long gen) {
     if (activeGen != gen) {
       return;

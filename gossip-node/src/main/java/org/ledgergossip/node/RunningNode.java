@@ -1,5 +1,7 @@
 package org.ledgergossip.node;
 
+import static java.util.Objects.requireNonNull;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -88,7 +90,8 @@ final class RunningNode {
       log.warn("configuration: {}", warning);
     }
     MeterRegistry meters = s.meters() != null ? s.meters() : new SimpleMeterRegistry();
-    Msp msp = s.msp() != null ? s.msp() : openMsp(s, opened);
+    MspProvider mspProvider = s.msp() != null ? null : load(MspProvider.class, s.mspProvider());
+    Msp msp = mspProvider == null ? requireNonNull(s.msp()) : openMsp(mspProvider, s, opened);
     PkiId self = msp.localIdentity().pkiId();
     String mspId = msp.localIdentity().mspId();
     Scheduler scheduler = s.scheduler();
@@ -104,7 +107,12 @@ final class RunningNode {
     } else {
       committer = scheduler;
     }
-    Transport transport = s.transport() != null ? s.transport() : openTransport(s, msp, meters);
+    TransportProvider transportProvider =
+        s.transport() != null ? null : load(TransportProvider.class, s.transportProvider());
+    Transport transport =
+        transportProvider == null
+            ? requireNonNull(s.transport())
+            : openTransport(transportProvider, s, msp, meters);
     if (s.transport() == null) {
       opened.push(transport);
     }
@@ -218,10 +226,8 @@ final class RunningNode {
         external != null ? external : "none",
         incNum,
         channels.keySet(),
-        s.transport() != null
-            ? "(given)"
-            : load(TransportProvider.class, s.transportProvider()).name(),
-        s.msp() != null ? "(given)" : load(MspProvider.class, s.mspProvider()).name(),
+        transportProvider == null ? "(given)" : transportProvider.name(),
+        mspProvider == null ? "(given)" : mspProvider.name(),
         ledgers.name(),
         election.name(),
         source == null ? "none" : s.blockSource() != null ? "(given)" : s.blockSourceProvider());
@@ -229,11 +235,10 @@ final class RunningNode {
         services, endpoint, external, scheduler.clock().instant(), channels, opened);
   }
 
-  private static Msp openMsp(NodeSettings s, Deque<AutoCloseable> opened)
+  private static Msp openMsp(MspProvider provider, NodeSettings s, Deque<AutoCloseable> opened)
       throws NodeStartException {
-    MspProvider provider = load(MspProvider.class, s.mspProvider());
     try {
-      Msp msp = provider.create(java.util.Objects.requireNonNull(s.mspOptions()));
+      Msp msp = provider.create(requireNonNull(s.mspOptions()));
       opened.push(msp);
       return msp;
     } catch (InvalidIdentityException e) {
@@ -248,9 +253,9 @@ final class RunningNode {
     }
   }
 
-  private static Transport openTransport(NodeSettings s, Msp msp, MeterRegistry meters)
+  private static Transport openTransport(
+      TransportProvider provider, NodeSettings s, Msp msp, MeterRegistry meters)
       throws NodeStartException {
-    TransportProvider provider = load(TransportProvider.class, s.transportProvider());
     TransportOptions.Builder options =
         TransportOptions.builder()
             .meterRegistry(meters)
