@@ -150,19 +150,17 @@ final class Children {
    */
   static boolean awaitListening(ProcessHandle p, Endpoint endpoint, Duration limit)
       throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < end) {
-      if (!p.isAlive()) {
-        return false;
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 200);
-        return true;
-      } catch (IOException e) {
-        TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
-      }
-    }
-    return false;
+    return await(
+        p,
+        limit,
+        () -> {
+          try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 200);
+            return true;
+          } catch (IOException e) {
+            return false;
+          }
+        });
   }
 
   /**
@@ -172,12 +170,23 @@ final class Children {
   static boolean awaitStatus(ProcessHandle p, Endpoint ops, Duration limit)
       throws InterruptedException {
     OpsClient client = new OpsClient();
+    return await(p, limit, () -> client.get(ops, "/status").isPresent());
+  }
+
+  /** A check that may be interrupted. */
+  private interface Check {
+    boolean holds() throws InterruptedException;
+  }
+
+  /** Polls {@code ready} every {@link #POLL} until it holds, {@code p} dies, or {@code limit}. */
+  private static boolean await(ProcessHandle p, Duration limit, Check ready)
+      throws InterruptedException {
     long end = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < end) {
       if (!p.isAlive()) {
         return false;
       }
-      if (client.get(ops, "/status").isPresent()) {
+      if (ready.holds()) {
         return true;
       }
       TimeUnit.MILLISECONDS.sleep(POLL.toMillis());

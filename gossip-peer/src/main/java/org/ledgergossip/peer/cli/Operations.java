@@ -38,14 +38,20 @@ final class Operations implements AutoCloseable {
   private final PrometheusMeterRegistry meters;
   private final OperationsServer server;
   private final AtomicReference<@Nullable StatusJson> status;
+  private final AtomicReference<@Nullable HealthCheck> alive;
+  private final AtomicReference<@Nullable HealthCheck> orderer;
 
   private Operations(
       PrometheusMeterRegistry meters,
       OperationsServer server,
-      AtomicReference<@Nullable StatusJson> status) {
+      AtomicReference<@Nullable StatusJson> status,
+      AtomicReference<@Nullable HealthCheck> alive,
+      AtomicReference<@Nullable HealthCheck> orderer) {
     this.meters = meters;
     this.server = server;
     this.status = status;
+    this.alive = alive;
+    this.orderer = orderer;
   }
 
   /**
@@ -103,14 +109,8 @@ final class Operations implements AutoCloseable {
               + e.getMessage(),
           e);
     }
-    Operations ops = new Operations(meters, server, status);
-    ops.alive = alive;
-    ops.orderer = orderer;
-    return ops;
+    return new Operations(meters, server, status, alive, orderer);
   }
-
-  private @Nullable AtomicReference<@Nullable HealthCheck> alive;
-  private @Nullable AtomicReference<@Nullable HealthCheck> orderer;
 
   /** A check that passes until {@code ref} holds the real one. */
   private static HealthCheck deferred(
@@ -136,12 +136,8 @@ final class Operations implements AutoCloseable {
   void serve(PeerDaemon daemon) {
     Clock clock = Clock.system();
     status.set(StatusJson.attach(daemon.node(), daemon.settings().id(), clock));
-    if (alive != null) {
-      alive.set(HealthChecks.alivePeers(daemon.node(), clock, ALIVE_GRACE));
-    }
-    if (orderer != null) {
-      orderer.set(HealthChecks.orderingService(daemon.node(), clock, ORDERER_THRESHOLD));
-    }
+    alive.set(HealthChecks.alivePeers(daemon.node(), clock, ALIVE_GRACE));
+    orderer.set(HealthChecks.orderingService(daemon.node(), clock, ORDERER_THRESHOLD));
   }
 
   @Override

@@ -299,24 +299,36 @@ final class ConfigValues {
    */
   Map<String, Path> mspFolders(String key) {
     Map<String, Path> out = new LinkedHashMap<>();
-    for (String item : list(key).orElse(List.of())) {
-      int eq = item.indexOf('=');
-      if (eq <= 0 || eq == item.length() - 1) {
-        problem(key, item, "expected MSPID=path/to/msp");
-        continue;
-      }
-      String id = item.substring(0, eq).trim();
+    for (Map.Entry<String, String> item : keyedItems(key, "MSPID=path/to/msp")) {
+      String text = item.getKey() + "=" + item.getValue();
       Path dir;
       try {
-        dir = resolve(item.substring(eq + 1).trim());
+        dir = resolve(item.getValue());
       } catch (IllegalArgumentException e) {
-        problem(key, item, reason(e));
+        problem(key, text, reason(e));
         continue;
       }
       if (!Files.isDirectory(dir.resolve("cacerts"))) {
-        problem(key, item, "no MSP folder with cacerts at " + dir);
-      } else if (out.put(id, dir) != null) {
-        problem(key, item, "MSP ID " + id + " listed twice");
+        problem(key, text, "no MSP folder with cacerts at " + dir);
+      } else if (out.put(item.getKey(), dir) != null) {
+        problem(key, text, "MSP ID " + item.getKey() + " listed twice");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The items {@code ID=value} of the list {@code key}, trimmed, in order; an item of another form
+   * is a problem (saying {@code expected}) and left out. Empty if not set.
+   */
+  List<Map.Entry<String, String>> keyedItems(String key, String expected) {
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    for (String item : list(key).orElse(List.of())) {
+      int eq = item.indexOf('=');
+      if (eq <= 0 || eq == item.length() - 1) {
+        problem(key, item, "expected " + expected);
+      } else {
+        out.add(Map.entry(item.substring(0, eq).trim(), item.substring(eq + 1).trim()));
       }
     }
     return out;

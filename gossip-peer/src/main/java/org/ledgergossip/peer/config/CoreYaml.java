@@ -152,17 +152,15 @@ public final class CoreYaml {
   /** {@code peer.anchorPeers}: items {@code MSPID=host:port}, an organisation may repeat. */
   private static Map<String, List<Endpoint>> anchorPeers(ConfigValues v) {
     Map<String, List<Endpoint>> out = new LinkedHashMap<>();
-    for (String item : v.list("peer.anchorPeers").orElse(List.of())) {
-      int eq = item.indexOf('=');
-      if (eq <= 0 || eq == item.length() - 1) {
-        v.problem("peer.anchorPeers", item, "expected MSPID=host:port");
-        continue;
-      }
+    for (Map.Entry<String, String> item : v.keyedItems("peer.anchorPeers", "MSPID=host:port")) {
       try {
-        Endpoint e = Endpoint.parse(item.substring(eq + 1).trim());
-        out.computeIfAbsent(item.substring(0, eq).trim(), k -> new ArrayList<>()).add(e);
+        Endpoint e = Endpoint.parse(item.getValue());
+        out.computeIfAbsent(item.getKey(), k -> new ArrayList<>()).add(e);
       } catch (IllegalArgumentException e) {
-        v.problem("peer.anchorPeers", item, String.valueOf(e.getMessage()));
+        v.problem(
+            "peer.anchorPeers",
+            item.getKey() + "=" + item.getValue(),
+            String.valueOf(e.getMessage()));
       }
     }
     return out;
