@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,7 +40,6 @@ import org.ledgergossip.spi.ledger.LedgerStore;
 import org.ledgergossip.spi.ledger.LedgerStoreProvider;
 import org.ledgergossip.spi.msp.Msp;
 import org.ledgergossip.spi.msp.MspOptions;
-import org.ledgergossip.spi.transport.Connection;
 import org.ledgergossip.transport.inmemory.InMemoryNetwork;
 import org.ledgergossip.transport.inmemory.VirtualScheduler;
 
@@ -138,6 +135,10 @@ final class NodeNetwork implements AutoCloseable {
   final List<LeadershipStamp> leadership = new CopyOnWriteArrayList<>();
 
   final Clock clock;
+
+  /** Splits and heals the peers ({@code partition}). */
+  final Partitions partitions;
+
   private final Path dir;
   private final @Nullable VirtualScheduler time;
   private final @Nullable Scheduler networkScheduler;
@@ -149,8 +150,6 @@ final class NodeNetwork implements AutoCloseable {
   private final byte[] payload;
   private final List<NodePeer> peers = new ArrayList<>();
   private final Map<Integer, Long> prefilled = new HashMap<>();
-  private final Map<X509Certificate, Integer> certificates = new ConcurrentHashMap<>();
-  private final Map<Connection, Integer> remotes = new ConcurrentHashMap<>();
 
   /** Generates {@code identities} peer identities and the orderer's; opens the emulator. */
   NodeNetwork(ScenarioOptions options, int identities) throws Exception {
@@ -209,6 +208,7 @@ final class NodeNetwork implements AutoCloseable {
             .name(emulatorName)
             .build();
     emulator.createChannel(CHANNEL);
+    partitions = new Partitions(network, options, peers);
     payload = new byte[options.blockSize()];
     new Random(options.seed()).nextBytes(payload);
   }
@@ -270,7 +270,7 @@ final class NodeNetwork implements AutoCloseable {
             index == 0 ? List.of() : List.of(endpoint(0)),
             prefilled.getOrDefault(index, 0L));
     peers.add(p);
-    certificates.put(p.msp.tlsCredentials().orElseThrow().certificate(), index);
+    partitions.register(p);
     return p;
   }
 
@@ -451,87 +451,6 @@ final class NodeNetwork implements AutoCloseable {
     p.transport.close();
     p.node.close();
     p.source.close();
-  }
-
-  /**
-   * Splits the peers into {@code sides} (peer indexes; peers in no side form one more side): in
-   * memory by the network's own partition (frames across lost, dials across black-holed), on Netty
-   * by {@link CountingTransport#cut} in every peer (frames across lost both ways; dials succeed,
-   * then the gossip handshake times out). Connections across stay open, silent, unless {@code
-   * reset}: then each is also closed at once, as by a middlebox's RST or a keep-alive timeout.
-   * Replaces an earlier split.
-   *
-   * @return connections closed by the reset
-   */
-  int partition(List<Set<Integer>> sides, boolean reset) {
-    Map<Integer, Integer> sideOf = new HashMap<>();
-    for (int s = 0; s < sides.size(); s++) {
-      for (int i : sides.get(s)) {
-        sideOf.put(i, s);
-      }
-    }
-    if (network != null) {
-      List<Set<Endpoint>> eps = new ArrayList<>();
-      for (Set<Integer> side : sides) {
-        eps.add(side.stream().map(this::endpoint).collect(java.util.stream.Collectors.toSet()));
-      }
-      network.faults().partition(eps);
-    }
-    int closed = 0;
-    for (NodePeer p : peers) {
-      int mine = sideOf.getOrDefault(p.index, -1);
-      java.util.function.Predicate<Connection> across =
-          c -> {
-            int other = remoteIndex(c);
-            return other >= 0 && sideOf.getOrDefault(other, -1) != mine;
-          };
-      if (network == null) {
-        p.transport.cut(across);
-      }
-      if (reset && !p.killed) {
-        closed += p.transport.closeMatching(across);
-      }
-    }
-    return closed;
-  }
-
-  /** Lifts the partition (the in-memory link delay stays as configured). */
-  void heal() {
-    if (network != null) {
-      network.faults().heal();
-      if (options.delayMax().compareTo(Duration.ZERO) > 0) {
-        network.faults().delay(options.delayMin(), options.delayMax());
-      }
-      return;
-    }
-    for (NodePeer p : peers) {
-      p.transport.cut(null);
-    }
-  }
-
-  /** Frames lost to the partition so far. */
-  long framesLostToPartition() {
-    if (network != null) {
-      return network.faults().framesLostToPartition();
-    }
-    long sum = 0;
-    for (NodePeer p : peers) {
-      sum += p.transport.lostFrames.sum();
-    }
-    return sum;
-  }
-
-  /** The index of the peer at the other end of {@code c} (by its TLS certificate), or -1. */
-  private int remoteIndex(Connection c) {
-    Integer known = remotes.get(c);
-    if (known != null) {
-      return known;
-    }
-    int found = c.peerCertificate().map(cert -> certificates.getOrDefault(cert, -1)).orElse(-1);
-    if (remotes.size() < 100_000) {
-      remotes.put(c, found);
-    }
-    return found;
   }
 
   /** Tasks of the virtual scheduler that threw (0 in real time). */

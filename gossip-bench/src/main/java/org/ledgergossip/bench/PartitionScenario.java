@@ -18,7 +18,7 @@ import org.ledgergossip.bench.NodeNetwork.Role;
  * {@code partition}: N nodes of one organisation with dynamic election, started at once. After the
  * warm-up (one leader L) the emulator cuts blocks at {@code --rate}; one second later the org is
  * split in two: side A = L and the next ⌈N/2⌉−1 peers by index, side B = the others ({@link
- * NodeNetwork#partition}: in memory the network's partition, on Netty frames across black-holed in
+ * Partitions#partition}: in memory the network's partition, on Netty frames across black-holed in
  * every peer's transport; with {@code --partition-mode reset} the connections across are also
  * closed at the split, otherwise they stay open and silent). {@code split_ms}: from the split until
  * each side has exactly one leader for good (within the partition). The split lasts {@code
@@ -108,9 +108,9 @@ final class PartitionScenario {
       long wall0 = System.nanoTime();
       Cancellable cutter = net.cutAtRate(Integer.MAX_VALUE, o.rate());
       net.runFor(Duration.ofSeconds(1));
-      long lost0 = net.framesLostToPartition();
+      long lost0 = net.partitions.framesLostToPartition();
       long splitAt = net.nanos();
-      int reset = net.partition(List.of(a, b), o.partitionReset());
+      int reset = net.partitions.partition(List.of(a, b), o.partitionReset());
       boolean splitReached =
           net.runUntil(
               () ->
@@ -134,12 +134,12 @@ final class PartitionScenario {
         top = Math.max(top, p.height());
         bottom = Math.min(bottom, p.height());
       }
-      net.heal();
+      net.partitions.heal();
       cutter.cancel();
       // In real time a cut may still be under way: the level is judged on the height at the heal,
       // the tail and the final check on the emulator's height once the tail is cut.
       long cutEnd = net.ordererHeight();
-      long lostSplit = net.framesLostToPartition() - lost0;
+      long lostSplit = net.partitions.framesLostToPartition() - lost0;
 
       long[] merged = {-1};
       long[] level = {-1};
