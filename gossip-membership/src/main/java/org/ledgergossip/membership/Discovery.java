@@ -26,6 +26,7 @@ import org.ledgergossip.api.Bytes;
 import org.ledgergossip.api.Endpoint;
 import org.ledgergossip.api.GossipConfig;
 import org.ledgergossip.api.Member;
+import org.ledgergossip.api.MembershipEvent;
 import org.ledgergossip.api.PeerTime;
 import org.ledgergossip.api.PkiId;
 import org.ledgergossip.api.time.Cancellable;
@@ -266,7 +267,7 @@ public final class Discovery implements AutoCloseable {
       subscriptions.add(comm.subscribe(Comm.kindIs(ContentCase.ALIVE_MSG), this::onAlive));
       subscriptions.add(comm.subscribe(Comm.kindIs(ContentCase.MEM_REQ), exchange::onRequest));
       subscriptions.add(comm.subscribe(Comm.kindIs(ContentCase.MEM_RES), exchange::onResponse));
-      viewListener = view.addListener(dialer::onViewEvent);
+      viewListener = view.addListener(this::onViewEvent);
       purgeListener = identities.addListener(identityPurge);
       identityPull.start();
       if (ownsView) {
@@ -433,6 +434,27 @@ public final class Discovery implements AutoCloseable {
 
   private void greet(PkiId peer) {
     exchange.sendAlive(peer);
+  }
+
+  /**
+   * Dials a peer that joined or came back (see {@link PeerDialer#onViewEvent}); closes the
+   * connection of a peer declared dead, as Fabric's {@code expireDeadMembers} does, if it is still
+   * dead when the event is handled. A connection that outlived its peer's alive messages is silent
+   * (a black-hole partition, a hung process): while it stays open the reconnect round does not dial
+   * the peer, so after the partition heals nothing would bring the peer back. Closed, the peer is
+   * dialled every reconnect round and a dial that gets through sends it a membership request.
+   */
+  private void onViewEvent(MembershipEvent event) {
+    dialer.onViewEvent(event);
+    PkiId peer = event.member().pkiId();
+    if (event.type() == MembershipEvent.Type.DEAD && running() && !view.isAlive(peer)) {
+      comm.connection(peer)
+          .ifPresent(
+              connected -> {
+                log.debug("Closing the connection to {}: it is dead", peer);
+                connected.connection().close();
+              });
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.MembershipRequest;
@@ -153,6 +154,52 @@ class DiscoveryTest {
                 DiscoveryFixture.ALIVE.multipliedBy(5)))
         .isTrue();
     assertThat(a.view().dead()).isEmpty();
+  }
+
+  /**
+   * A black-hole partition (connections across stay open, their frames lost) longer than the
+   * expiration timeout: each side declares the other dead. As in Fabric, a peer declared dead has
+   * its connection closed, so that the reconnect round dials it afresh; once the partition heals,
+   * that dial gets through, its membership request brings the other side's alive messages, and the
+   * views merge within a few reconnect intervals. Before the close, nothing dialled a dead peer
+   * whose connection was still open, and the two halves stayed apart for good.
+   */
+  @Test
+  void halvesSplitByABlackHolePartitionLongerThanTheExpirationMergeOnceItHeals() throws Exception {
+    net = new DiscoveryFixture(dir, 6);
+    List<Node> nodes = startAll(6);
+    assertThat(net.time.runUntil(() -> converged(nodes), DiscoveryFixture.ALIVE.multipliedBy(3)))
+        .isTrue();
+    List<Node> left = nodes.subList(0, 3);
+    List<Node> right = nodes.subList(3, 6);
+    net.network
+        .faults()
+        .partition(
+            List.of(
+                left.stream().map(n -> n.endpoint).collect(Collectors.toSet()),
+                right.stream().map(n -> n.endpoint).collect(Collectors.toSet())));
+    assertThat(
+            net.time.runUntil(
+                () -> nodes.stream().allMatch(n -> n.view().dead().size() == 3),
+                DiscoveryFixture.EXPIRATION.multipliedBy(3)))
+        .as("each side sees the other dead")
+        .isTrue();
+    net.time.advanceBy(DiscoveryFixture.EXPIRATION.multipliedBy(4));
+    assertThat(nodes).allSatisfy(n -> assertThat(n.view().alive()).hasSize(2));
+
+    net.network.faults().heal();
+    Instant healed = net.time.now();
+    boolean merged =
+        net.time.runUntil(
+            () -> converged(nodes) && nodes.stream().allMatch(n -> n.view().dead().isEmpty()),
+            DiscoveryFixture.EXPIRATION.multipliedBy(2));
+    System.out.println(
+        "black-hole partition healed: views merged after "
+            + Duration.between(healed, net.time.now())
+            + " of virtual time");
+    assertThat(merged)
+        .as("views merged within %s of the heal", DiscoveryFixture.EXPIRATION.multipliedBy(2))
+        .isTrue();
   }
 
   private void isolate(Node victim) {
