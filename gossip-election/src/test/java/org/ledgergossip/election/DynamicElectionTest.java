@@ -73,6 +73,36 @@ class DynamicElectionTest {
     System.out.println("dynamic election joint start of 7 (T=10s, D=5s): leader after " + toLeader);
   }
 
+  /**
+   * Four peers that elected themselves apart (each alone in its view) and then see each other: the
+   * lowest PKI-ID declares as soon as its sample of the alive peers shows them, and the others step
+   * down at that declaration: within one {@code membershipSampleInterval} and a link delay, not at
+   * the next periodic declaration (T/2 = 5 s apart, the next one 3.5 s after the views merged
+   * here), as in Fabric.
+   */
+  @Test
+  void coLeadersThatComeToSeeEachOtherStepDownWithinOneSampleIntervalNotHalfAThreshold() {
+    ElectionGroup g = group(4, fabricDefaults());
+    g.partition(new int[] {0}, new int[] {1}, new int[] {2});
+    g.startAll();
+    assertThat(scheduler.runUntil(() -> g.leaders().size() == 4, GRACE.plus(D).plus(T)))
+        .as(g.toString())
+        .isTrue();
+    scheduler.advanceBy(Duration.ofMillis(1500));
+    assertThat(g.leaders()).hasSize(4);
+
+    g.heal();
+    Instant healed = scheduler.now();
+    Duration bound = fabricDefaults().membershipSampleInterval().plus(LATENCY.multipliedBy(3));
+    assertThat(scheduler.runUntil(() -> g.leaders().size() == 1, T)).as(g.toString()).isTrue();
+    Duration took = elapsedSince(healed);
+    assertThat(g.leaders()).containsExactly(g.byId().get(0));
+    assertThat(took).isLessThanOrEqualTo(bound);
+    scheduler.advanceBy(T.multipliedBy(2));
+    assertThat(g.leaders()).containsExactly(g.byId().get(0));
+    System.out.println("4 co-leaders that came to see each other: one leader after " + took);
+  }
+
   @Test
   void staggeredStartKeepsTheFirstLeaderEvenWithTheHighestPkiId() {
     ElectionGroup g = group(5, fabricDefaults());
