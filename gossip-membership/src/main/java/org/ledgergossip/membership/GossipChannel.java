@@ -29,6 +29,8 @@ import org.ledgergossip.api.PkiId;
 import org.ledgergossip.api.time.Cancellable;
 import org.ledgergossip.core.internal.RandomPeers;
 import org.ledgergossip.core.internal.channel.ChannelMac;
+import org.ledgergossip.core.internal.comm.AuthenticatedPeer;
+import org.ledgergossip.core.internal.comm.ConnectionEvent;
 import org.ledgergossip.core.internal.comm.ReceivedMessage;
 import org.ledgergossip.core.internal.comm.SendStatus;
 import org.ledgergossip.core.internal.comm.Subscription;
@@ -48,11 +50,12 @@ import org.slf4j.LoggerFactory;
  * join, and again at the next {@code publishStateInfoInterval} tick after it changed ({@link
  * #setLedgerHeight}), through a {@link BatchingEmitter} to {@code propagatePeerNum} random alive,
  * connected peers of the channel's organisations (only of our organisation when we have no external
- * endpoint, as Fabric). Every {@code requestStateInfoInterval} a {@code StateInfoPullRequest} goes
- * to {@code pullPeerNum} such peers, which answer with a {@code StateInfoSnapshot} of the state
- * infos they hold (for a requester of another organisation, those of our organisation's peers
- * without external endpoint left out). A received state info is verified ({@link StateInfoStore})
- * and, when newer than the one held for its peer, kept and forwarded (never to its sender).
+ * endpoint, as Fabric); it is also sent to each such peer as a connection to it opens. Every {@code
+ * requestStateInfoInterval} a {@code StateInfoPullRequest} goes to {@code pullPeerNum} such peers,
+ * which answer with a {@code StateInfoSnapshot} of the state infos they hold (for a requester of
+ * another organisation, those of our organisation's peers without external endpoint left out). A
+ * received state info is verified ({@link StateInfoStore}) and, when newer than the one held for
+ * its peer, kept and forwarded (never to its sender).
  *
  * <p><b>Members.</b> {@link #members()}: the alive peers of the view whose organisation is one of
  * the channel's and whose latest state info does not say {@code left_channel}. A peer's state info
@@ -128,6 +131,9 @@ public final class GossipChannel {
   @GuardedBy("lock")
   private @Nullable Runnable viewListener;
 
+  @GuardedBy("lock")
+  private @Nullable Subscription connections;
+
   GossipChannel(String name, Set<String> orgs, ChannelContext ctx) {
     this.name = requireNonNull(name, "name");
     this.nameBytes = ChannelMac.channelBytes(name);
@@ -164,6 +170,7 @@ public final class GossipChannel {
       own = signOwn();
       routing = ctx.router().join(name, this::onMessage);
       viewListener = ctx.view().addListener(this::onViewEvent);
+      connections = ctx.comm().subscribeConnections(this::onConnection);
       timers.add(ctx.scheduler().scheduleAtFixedRate(this::publishTick, publish, publish));
       timers.add(ctx.scheduler().scheduleAtFixedRate(this::pull, request, request));
     }
@@ -318,6 +325,9 @@ public final class GossipChannel {
       if (viewListener != null) {
         viewListener.run();
       }
+      if (connections != null) {
+        connections.close();
+      }
     }
     emitter.stop();
     store.clear();
@@ -406,6 +416,34 @@ public final class GossipChannel {
   private void onViewEvent(MembershipEvent event) {
     if (event.type() == MembershipEvent.Type.PURGED) {
       store.purge(event.member().pkiId());
+    }
+  }
+
+  /**
+   * Sends our state info to a peer as soon as a connection to it opens, if it is of one of the
+   * channel's organisations and our state info may go to it (our organisation, or any when we have
+   * an external endpoint): the peers of a channel learn each other's state info a link delay after
+   * they connect, rather than at the next pull (Fabric pushes it again every {@code
+   * publishStateInfoInterval} while the channel has no members).
+   */
+  private void onConnection(ConnectionEvent event) {
+    AuthenticatedPeer peer = event.peer();
+    if (event.type() != ConnectionEvent.Type.OPENED || peer.probe() || left) {
+      return;
+    }
+    String org = peer.identity().mspId();
+    if (!orgs.contains(org) || !(ctx.selfExternal() || org.equals(ctx.selfOrg()))) {
+      return;
+    }
+    Envelope envelope;
+    synchronized (lock) {
+      if (stopped) {
+        return;
+      }
+      envelope = own;
+    }
+    if (envelope != null) {
+      encode(envelope).ifPresent(frame -> ctx.comm().send(frame, peer.pkiId()));
     }
   }
 

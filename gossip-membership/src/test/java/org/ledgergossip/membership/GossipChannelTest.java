@@ -70,6 +70,33 @@ class GossipChannelTest {
     return n.count(GossipChannels.REJECTED_COUNTER, "reason", reason.metricTag());
   }
 
+  /**
+   * Peers that start together and join the channel at once: nobody is connected when the first
+   * state info is pushed, so each peer sends its state info over every connection as it opens; the
+   * channel views are whole as soon as the membership views are, well before the first state info
+   * pull ({@link ChannelFixture#STATE_INFO}).
+   */
+  @Test
+  void peersThatStartTogetherSeeEachOtherInTheChannelBeforeTheFirstPull() throws Exception {
+    net = new ChannelFixture(dir, 2);
+    // Links of 20-40 ms: the handshakes outlast the first push's 10 ms burst latency.
+    net.network.faults().delay(Duration.ofMillis(20), Duration.ofMillis(40));
+    java.time.Instant start = net.time.now();
+    List<Node> peers = new java.util.ArrayList<>();
+    for (int[] p : new int[][] {{1, 0}, {1, 1}, {2, 0}, {2, 1}}) {
+      Node n = net.peer(p[0], p[1]);
+      n.channels().join(CH, net.orgs(1, 2));
+      peers.add(n);
+    }
+    assertThat(
+            net.time.runUntil(
+                () -> peers.stream().allMatch(n -> n.channel(CH).members().size() == 3), BOUND))
+        .isTrue();
+    Duration took = Duration.between(start, net.time.now());
+    System.out.println("4 peers started together: channel views whole after " + took);
+    assertThat(took).isLessThan(ChannelFixture.STATE_INFO);
+  }
+
   @Test
   void channelMembersLearnEachOthersLedgerHeight() throws Exception {
     net = new ChannelFixture(dir, 2);
