@@ -40,12 +40,15 @@ import org.slf4j.LoggerFactory;
  * — neither in the payload buffer nor covered by a request in flight — are asked for in ranges of
  * at most {@code batchSize} blocks, up to {@code maxInFlight} requests at once, each from a member
  * whose height covers the range (the least loaded one, ties broken at random), so that catch-up is
- * pipelined across several peers instead of one round trip per batch. A request without a response
- * within {@code responseTimeout} is sent again to another peer, up to {@code maxRetries} times. A
- * peer that timed out, or answered with fewer valid blocks than asked, is not asked again until the
- * next check (so a peer serving a bad block cannot make us loop). After every response and every
- * commit the pipeline is refilled. Each block of a response must be in the requested range and pass
- * the {@link BlockValidator}.
+ * pipelined across several peers instead of one round trip per batch. A range cut short only by the
+ * buffer's window waits until commits widen it (the blocks before it are buffered or asked for, so
+ * their arrival or commit refills the pipeline), so that requests stay {@code batchSize} long. A
+ * request covers its range until its response's blocks are in the buffer. A request without a
+ * response within {@code responseTimeout} is sent again to another peer, up to {@code maxRetries}
+ * times. A peer that timed out, or answered with fewer valid blocks than asked, is not asked again
+ * until the next check (so a peer serving a bad block cannot make us loop). After every response
+ * and every commit the pipeline is refilled. Each block of a response must be in the requested
+ * range and pass the {@link BlockValidator}.
  *
  * <p><b>Server.</b> A {@code RemoteStateRequest} is answered only to a member of the channel
  * ({@link StateChannel#isMember}); {@code start > end} is refused; the range is capped at {@code
@@ -85,6 +88,14 @@ final class AntiEntropy {
 
   @GuardedBy("lock")
   private final Map<Long, Outstanding> outstanding = new LinkedHashMap<>();
+
+  /**
+   * Nonces of {@link #outstanding} requests whose response is being handled: the request keeps
+   * covering its range until its blocks are in the buffer, so that a {@link #fill} running
+   * meanwhile does not ask for them again.
+   */
+  @GuardedBy("lock")
+  private final Set<Long> answering = new HashSet<>();
 
   @GuardedBy("lock")
   private List<ChannelPeer> peers = List.of();
@@ -160,6 +171,7 @@ final class AntiEntropy {
       }
       pending = List.copyOf(outstanding.values());
       outstanding.clear();
+      answering.clear();
     }
     pending.forEach(o -> o.timer().cancel());
   }
@@ -262,7 +274,8 @@ final class AntiEntropy {
         return;
       }
       long next = buffer.next();
-      long last = Math.min(maxHeight - 1, next + buffer.capacity() - 1);
+      long windowEnd = next + buffer.capacity() - 1;
+      long last = Math.min(maxHeight - 1, windowEnd);
       long seq = next;
       while (outstanding.size() + toSend.size() < maxInFlight && seq <= last) {
         if (buffer.contains(seq) || covered(seq, toSend)) {
@@ -272,6 +285,11 @@ final class AntiEntropy {
         long end = seq;
         while (end + 1 <= last && end + 1 - seq < batchSize && !covered(end + 1, toSend)) {
           end++;
+        }
+        if (end + 1 - seq < batchSize && end == windowEnd && end < maxHeight - 1 && seq > next) {
+          // Cut short by the buffer's window only: wait for commits to widen it rather than send
+          // a small request now (the blocks before it will bring that fill).
+          break;
         }
         Outstanding o = plan(seq, end, null, 1, toSend);
         if (o == null) {
@@ -366,6 +384,9 @@ final class AntiEntropy {
   private void onTimeout(long nonce) {
     Outstanding retry = null;
     synchronized (lock) {
+      if (answering.contains(nonce)) {
+        return;
+      }
       Outstanding o = outstanding.remove(nonce);
       if (o == null || stopped) {
         return;
@@ -399,9 +420,7 @@ final class AntiEntropy {
     Outstanding o;
     synchronized (lock) {
       o = outstanding.get(nonce);
-      if (o != null && o.peer().equals(m.senderPkiId())) {
-        outstanding.remove(nonce);
-      } else {
+      if (o == null || !o.peer().equals(m.senderPkiId()) || !answering.add(nonce)) {
         o = null;
       }
     }
@@ -460,9 +479,11 @@ final class AntiEntropy {
       sink.accept(block, Via.STATE_TRANSFER);
       good++;
     }
-    if (good < o.end() - o.start() + 1) {
-      // Short or wrong: asking the same peer again at once could loop; wait for the next check.
-      synchronized (lock) {
+    synchronized (lock) {
+      outstanding.remove(nonce);
+      answering.remove(nonce);
+      if (good < o.end() - o.start() + 1) {
+        // Short or wrong: asking the same peer again at once could loop; wait for the next check.
         suspended.add(o.peer());
       }
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.RemoteStateRequest;
 import org.hyperledger.fabric.protos.gossip.RemoteStateResponse;
@@ -84,6 +86,44 @@ class AntiEntropyTest {
       for (long i = 0; i < 300; i++) {
         assertThat(late.ledger.get(i).orElseThrow()).isEqualTo(StateFixture.block(i, false));
       }
+    }
+  }
+
+  /**
+   * A refill while a response is being handled (on Netty: the other event loop's response, or the
+   * committer) must not ask again for the blocks of that response: the request covers its range
+   * until its blocks are in the buffer. Here the refill runs inside the handling, at the first
+   * block of each response; and every request is a whole batch (none cut short by the buffer's
+   * window).
+   */
+  @Test
+  void aRefillWhileAResponseIsHandledAsksForNothingTwiceAndRequestsStayWholeBatches()
+      throws Exception {
+    try (StateFixture f = new StateFixture(dir, 2)) {
+      Node server = f.peer(0, StateFixture.ledger(200));
+      AtomicReference<Node> late = new AtomicReference<>();
+      AtomicInteger validated = new AtomicInteger();
+      f.validator =
+          (channel, block) -> {
+            StateFixture.VALIDATOR.verify(channel, block);
+            Node n = late.get();
+            if (n != null && validated.getAndIncrement() % 10 == 0) {
+              n.state().checkNow();
+            }
+          };
+      late.set(f.peer(1));
+      assertThat(f.converge(List.of(server, late.get()))).isTrue();
+
+      assertThat(f.reach(List.of(late.get()), 200, Duration.ofSeconds(60))).isTrue();
+      Node n = late.get();
+      assertThat(n.received("state_transfer")).isEqualTo(200);
+      assertThat(n.dropped("duplicate")).isZero();
+      assertThat(
+              n.meters
+                  .counter(StateTransfer.REQUESTS_COUNTER, "channel", StateFixture.CHANNEL)
+                  .count())
+          .as("200 blocks in batches of 10")
+          .isEqualTo(20);
     }
   }
 

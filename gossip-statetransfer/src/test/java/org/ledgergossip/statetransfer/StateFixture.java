@@ -161,7 +161,7 @@ final class StateFixture implements AutoCloseable {
           StateTransfer.builder()
               .channel(channel)
               .ledger(ledger)
-              .validator(VALIDATOR)
+              .validator(validator)
               .scheduler(time)
               .config(config)
               .meterRegistry(meters)
@@ -204,6 +204,9 @@ final class StateFixture implements AutoCloseable {
   }
 
   /** Peer {@code index} (the first one started is every later one's bootstrap peer). */
+  /** The validator of the nodes made from now on; {@link #VALIDATOR} unless a test sets another. */
+  BlockValidator validator = VALIDATOR;
+
   Node peer(int index) throws Exception {
     Node n = new Node(index, false, new MemoryLedger(time.clock()::nanoTime), 1);
     if (first == null) {
