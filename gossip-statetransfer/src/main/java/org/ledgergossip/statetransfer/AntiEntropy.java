@@ -65,6 +65,9 @@ final class AntiEntropy {
   /** How long an out-of-order push waits for the missing blocks before they are asked for. */
   static final Duration GAP_DELAY = Duration.ofMillis(200);
 
+  /** Looks at one gap at most, {@link #GAP_DELAY} apart, before the regular check takes over. */
+  static final int GAP_ATTEMPTS = 5;
+
   /** A request in flight. */
   private record Outstanding(
       long nonce, long start, long end, PkiId peer, int attempt, Cancellable timer) {}
@@ -225,24 +228,65 @@ final class AntiEntropy {
   /**
    * A block pushed by {@code peer} arrived out of order: unless a look is already planned, look
    * again after {@link #GAP_DELAY} and, if the block at our height is still missing while later
-   * ones wait in the buffer, {@link #repairFrom} that peer.
+   * ones wait in the buffer, {@link #repairFrom} that peer. While the gap lasts, look again every
+   * {@link #GAP_DELAY}, up to {@link #GAP_ATTEMPTS} looks: a peer that answered short or not at all
+   * (it may miss the same block) is passed over for another member, one whose announced height
+   * covers the gap if any, else one at random.
    */
   void gapSuspected(PkiId peer) {
     synchronized (lock) {
       if (stopped || gapTimer != null) {
         return;
       }
+      gapTimer = scheduler.schedule(() -> lookAtGap(peer, 1), GAP_DELAY);
+    }
+  }
+
+  private void lookAtGap(PkiId hint, int attempt) {
+    long next = buffer.next();
+    if (buffer.size() == 0 || buffer.contains(next)) {
+      synchronized (lock) {
+        gapTimer = null;
+      }
+      return;
+    }
+    List<ChannelPeer> members = channel.members();
+    PkiId from;
+    synchronized (lock) {
+      from = covered(next, List.of()) ? null : repairPeer(hint, next, members);
       gapTimer =
-          scheduler.schedule(
-              () -> {
-                synchronized (lock) {
-                  gapTimer = null;
-                }
-                if (buffer.size() > 0 && !buffer.contains(buffer.next())) {
-                  repairFrom(peer);
-                }
-              },
-              GAP_DELAY);
+          stopped || attempt >= GAP_ATTEMPTS
+              ? null
+              : scheduler.schedule(
+                  () -> lookAtGap(from == null ? hint : from, attempt + 1), GAP_DELAY);
+    }
+    if (from != null) {
+      repairFrom(from);
+    }
+  }
+
+  /**
+   * {@code hint} unless it failed us since the last check; else a member not failed whose height
+   * covers {@code next}, else any member not failed (at random); null if none.
+   */
+  @GuardedBy("lock")
+  private @Nullable PkiId repairPeer(PkiId hint, long next, List<ChannelPeer> members) {
+    if (!suspended.contains(hint)) {
+      return hint;
+    }
+    List<PkiId> covering = new ArrayList<>();
+    List<PkiId> others = new ArrayList<>();
+    for (ChannelPeer p : members) {
+      if (!suspended.contains(p.pkiId())) {
+        (p.ledgerHeight() > next ? covering : others).add(p.pkiId());
+      }
+    }
+    List<PkiId> from = covering.isEmpty() ? others : covering;
+    if (from.isEmpty()) {
+      return null;
+    }
+    synchronized (random) {
+      return from.get(random.nextInt(from.size()));
     }
   }
 

@@ -12,6 +12,7 @@ import org.hyperledger.fabric.protos.gossip.RemoteStateRequest;
 import org.hyperledger.fabric.protos.gossip.RemoteStateResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ledgergossip.api.GossipConfig;
 import org.ledgergossip.core.internal.channel.ChannelMac;
 import org.ledgergossip.statetransfer.StateFixture.Node;
 
@@ -37,6 +38,12 @@ class AntiEntropyTest {
         .filter(m -> m.message().getNonce() == nonce)
         .map(m -> m.message().getStateResponse())
         .toList();
+  }
+
+  private static void assertCommittedOnceInOrder(Node n) {
+    for (long i = 0; i < n.ledger.height(); i++) {
+      assertThat(n.ledger.get(i).orElseThrow()).isEqualTo(StateFixture.block(i, false));
+    }
   }
 
   @Test
@@ -124,6 +131,41 @@ class AntiEntropyTest {
                   .count())
           .as("200 blocks in batches of 10")
           .isEqualTo(20);
+    }
+  }
+
+  /**
+   * Gap repair asks the peer that pushed the later block first; when that peer lacks the missing
+   * block too (here: it forwards blocks 6 and 7 but has only 0 to 4), the next look, {@link
+   * AntiEntropy#GAP_DELAY} later, asks another member, long before the regular check (10 s here).
+   */
+  @Test
+  void aGapThePusherCannotFillIsRepairedFromAnotherMemberWithinAFewGapDelays() throws Exception {
+    GossipConfig slowChecks =
+        StateFixture.CONFIG.toBuilder().stateCheckInterval(Duration.ofSeconds(10)).build();
+    try (StateFixture f = new StateFixture(dir, 3, slowChecks)) {
+      Node pusher = f.peer(0, StateFixture.ledger(5));
+      Node full = f.peer(1, StateFixture.ledger(10));
+      Node late = f.peer(2, StateFixture.ledger(5));
+      assertThat(f.converge(List.of(pusher, full, late))).isTrue();
+      f.time.advanceBy(Duration.ofSeconds(2));
+
+      // The pusher forwards blocks 6 and 7 it received (it misses 5, as the late peer does).
+      java.time.Instant pushed = f.time.now();
+      for (long n = 6; n < 8; n++) {
+        byte[] push =
+            pusher.codec.encode(
+                Blocks.dataMessage(
+                    ChannelMac.channelBytes(StateFixture.CHANNEL),
+                    Blocks.payload(StateFixture.block(n, false))));
+        pusher.comm.send(push, late.id);
+      }
+      assertThat(f.reach(List.of(late), 8, Duration.ofSeconds(5))).isTrue();
+      Duration took = Duration.between(pushed, f.time.now());
+      System.out.println("gap the pusher could not fill repaired after " + took);
+      assertThat(took).isLessThan(AntiEntropy.GAP_DELAY.multipliedBy(4));
+      assertThat(late.received("state_transfer")).isPositive();
+      assertCommittedOnceInOrder(late);
     }
   }
 
