@@ -277,8 +277,8 @@ final class DynamicElection implements ElectionStrategy {
   }
 
   /**
-   * Rule 1: a peer that appeared among the alive peers hears at once from a leader (a declaration)
-   * or from a peer in an election (its proposal again).
+   * A peer that appeared among the alive peers since the last sample hears at once from a leader (a
+   * declaration) or from a peer in an election (its proposal again); see the class documentation.
    */
   private void watchPeers() {
     if (phase == Phase.CLOSED) {

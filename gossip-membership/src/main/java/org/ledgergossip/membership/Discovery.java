@@ -72,7 +72,9 @@ import org.slf4j.LoggerFactory;
  * endpoint, else its external one; dead peers (and alive peers without a connection) are re-dialled
  * every {@code reconnectInterval}. A peer is dead after {@code aliveExpirationTimeout} without a
  * newer alive message, or at once when its connection closed and no new one replaced it within
- * {@code connTimeout} (Fabric's "presumed dead"; counted in {@value #PRESUMED_DEAD_COUNTER}).
+ * {@code connTimeout} (Fabric's "presumed dead"; counted in {@value #PRESUMED_DEAD_COUNTER}). The
+ * connection of a peer declared dead is closed (as Fabric does), so that a connection a black-hole
+ * partition left open and silent does not keep the peer from being dialled again.
  *
  * <p><b>Identities.</b> Signers are kept in an {@link IdentityMapper}; every peer's signed identity
  * message is pulled every {@code pullInterval} ({@link IdentityPull}), so a peer that joins after
