@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.MembershipRequest;
+import org.hyperledger.fabric.protos.gossip.MembershipResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -274,6 +275,38 @@ class DiscoveryTest {
     assertThat(responses(attacker, 43)).hasSize(1);
     assertThat(target.view().alive()).extracting(Member::pkiId).containsExactly(attacker.id);
     assertThat(target.count(Discovery.SPOOFED_COUNTER)).isEqualTo(1.0);
+  }
+
+  /**
+   * A peer learnt dead from a membership response while its own connection to us is brand new (it
+   * came back, and a third peer has not heard yet) keeps that connection: only a connection open
+   * for a whole expiration timeout can be the silent link of an expired peer.
+   */
+  @Test
+  void aPeerLearntDeadFromAResponseKeepsItsNewConnection() throws Exception {
+    net = new DiscoveryFixture(dir, 3);
+    Node target = net.peer(0, List.of());
+    Node comeback = net.raw(1);
+    Node informer = net.raw(2);
+    CompletableFuture<?> first = comeback.comm.connect(target.endpoint);
+    CompletableFuture<?> second = informer.comm.connect(target.endpoint);
+    net.time.runUntilIdle();
+    assertThat(first).isCompleted();
+    assertThat(second).isCompleted();
+
+    Envelope comebackAlive = signedAlive(comeback.msp, net.layout.peerName(1, 1));
+    informer.comm.send(
+        informer.codec.encode(
+            GossipMessage.newBuilder()
+                .setNonce(7)
+                .setTag(GossipMessage.Tag.EMPTY)
+                .setMemRes(MembershipResponse.newBuilder().addDead(comebackAlive))
+                .build()),
+        target.id);
+    net.time.runUntilIdle();
+
+    assertThat(target.view().dead()).extracting(Member::pkiId).containsExactly(comeback.id);
+    assertThat(target.comm.connection(comeback.id)).as("the new connection is kept").isPresent();
   }
 
   @Test

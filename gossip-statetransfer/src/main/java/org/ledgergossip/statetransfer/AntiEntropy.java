@@ -229,9 +229,11 @@ final class AntiEntropy {
    * A block pushed by {@code peer} arrived out of order: unless a look is already planned, look
    * again after {@link #GAP_DELAY} and, if the block at our height is still missing while later
    * ones wait in the buffer, {@link #repairFrom} that peer. While the gap lasts, look again every
-   * {@link #GAP_DELAY}, up to {@link #GAP_ATTEMPTS} looks: a peer that answered short or not at all
-   * (it may miss the same block) is passed over for another member, one whose announced height
-   * covers the gap if any, else one at random.
+   * {@link #GAP_DELAY}, up to {@link #GAP_ATTEMPTS} looks: a peer that answered short (it may miss
+   * the same block) or timed out is passed over for another member, one whose announced height
+   * covers the gap if any, else one at random. While a request for the gap is outstanding nothing
+   * more is asked, so a peer that does not answer is passed over only if {@code responseTimeout}
+   * ends within the looks; otherwise the regular check takes over.
    */
   void gapSuspected(PkiId peer) {
     synchronized (lock) {
@@ -476,6 +478,26 @@ final class AntiEntropy {
       return;
     }
     o.timer().cancel();
+    long good = 0;
+    try {
+      good = take(o, m);
+    } finally {
+      // Whatever happened to the blocks, the request ends here (an exception would otherwise
+      // leave its range covered for good).
+      synchronized (lock) {
+        outstanding.remove(nonce);
+        answering.remove(nonce);
+        if (good < o.end() - o.start() + 1) {
+          // Short or wrong: asking the same peer again at once could loop; wait for the next check.
+          suspended.add(o.peer());
+        }
+      }
+    }
+    fill();
+  }
+
+  /** Checks each block of a response to {@code o} and hands the good ones on; returns how many. */
+  private long take(Outstanding o, ReceivedMessage m) {
     RemoteStateResponse response = m.message().getStateResponse();
     long good = 0;
     for (Payload payload : response.getPayloadsList()) {
@@ -523,15 +545,7 @@ final class AntiEntropy {
       sink.accept(block, Via.STATE_TRANSFER);
       good++;
     }
-    synchronized (lock) {
-      outstanding.remove(nonce);
-      answering.remove(nonce);
-      if (good < o.end() - o.start() + 1) {
-        // Short or wrong: asking the same peer again at once could loop; wait for the next check.
-        suspended.add(o.peer());
-      }
-    }
-    fill();
+    return good;
   }
 
   /** How many requests are in flight. */
