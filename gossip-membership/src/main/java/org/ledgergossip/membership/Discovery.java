@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.hyperledger.fabric.protos.gossip.Envelope;
@@ -43,7 +42,6 @@ import org.ledgergossip.core.internal.identity.IdentityMapper;
 import org.ledgergossip.core.internal.wire.MalformedMessageException;
 import org.ledgergossip.core.internal.wire.WireCodec;
 import org.ledgergossip.spi.msp.Msp;
-import org.ledgergossip.spi.transport.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,9 +117,6 @@ public final class Discovery implements AutoCloseable {
   private final boolean ownsView;
   private final Scheduler scheduler;
   private final GossipConfig config;
-
-  /** When each registered connection opened (scheduler nanos); removed as it closes. */
-  private final Map<Connection, Long> openedAt = new ConcurrentHashMap<>();
 
   private final WireCodec codec;
   private final AliveMessages aliveMessages;
@@ -455,26 +450,22 @@ public final class Discovery implements AutoCloseable {
   private void onViewEvent(MembershipEvent event) {
     dialer.onViewEvent(event);
     PkiId peer = event.member().pkiId();
-    if (event.type() == MembershipEvent.Type.DEAD && running() && !view.isAlive(peer)) {
+    if (event.type() == MembershipEvent.Type.DEAD
+        && running()
+        && !view.isAlive(peer)
+        && comm.connectedFor(peer)
+            .filter(age -> age.compareTo(config.aliveExpirationTimeout()) >= 0)
+            .isPresent()) {
+      // Only a connection open for a whole expiration can be the silent link of an expired peer;
+      // a younger one just carried a handshake (the peer came back, or reached us while a
+      // membership response still called it dead) and is kept.
       comm.connection(peer)
-          .filter(connected -> silentLongEnough(connected.connection()))
           .ifPresent(
               connected -> {
                 log.debug("Closing the connection to {}: it is dead", peer);
                 connected.connection().close();
               });
     }
-  }
-
-  /**
-   * True if {@code connection} has been open for at least {@code aliveExpirationTimeout}: only then
-   * can it be the silent link of a peer that expired. A younger one just carried a handshake (the
-   * peer came back, or reached us while a membership response still called it dead) and is kept.
-   */
-  private boolean silentLongEnough(Connection connection) {
-    Long opened = openedAt.get(connection);
-    return opened == null
-        || scheduler.clock().nanoTime() - opened >= config.aliveExpirationTimeout().toNanos();
   }
 
   /**
@@ -485,15 +476,7 @@ public final class Discovery implements AutoCloseable {
    * re-dialled every reconnect round.
    */
   private void onConnectionEvent(ConnectionEvent event) {
-    Connection connection = event.peer().connection();
-    if (event.type() == ConnectionEvent.Type.OPENED) {
-      if (!event.peer().probe()) {
-        openedAt.put(connection, scheduler.clock().nanoTime());
-      }
-      return;
-    }
-    openedAt.remove(connection);
-    if (event.peer().probe() || !running()) {
+    if (event.type() != ConnectionEvent.Type.CLOSED || event.peer().probe() || !running()) {
       return;
     }
     PkiId peer = event.peer().pkiId();

@@ -206,6 +206,14 @@ public final class Comm {
   }
 
   /**
+   * How long the open authenticated connection to {@code peer} has been registered (on the
+   * scheduler's clock), if there is one.
+   */
+  public Optional<Duration> connectedFor(PkiId peer) {
+    return store.registeredFor(peer);
+  }
+
+  /**
    * Queues {@code frame} on {@code peer}'s open connection. Never blocks.
    *
    * @param frame a marshalled envelope; the caller must not modify it afterwards

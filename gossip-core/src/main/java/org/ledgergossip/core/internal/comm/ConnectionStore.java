@@ -96,6 +96,17 @@ public final class ConnectionStore {
     return e != null && e.peer().connection().isOpen() ? Optional.of(e.peer()) : Optional.empty();
   }
 
+  /**
+   * How long the open connection to {@code pkiId} has been the registered one, on the store's
+   * clock; empty if there is none.
+   */
+  public synchronized Optional<Duration> registeredFor(PkiId pkiId) {
+    Entry e = byPkiId.get(requireNonNull(pkiId, "pkiId"));
+    return e != null && e.peer().connection().isOpen()
+        ? Optional.of(Duration.ofNanos(clock.nanoTime() - e.registeredAt()))
+        : Optional.empty();
+  }
+
   /** Forgets {@code peer}'s connection if it is still the registered one (call it on close). */
   public synchronized void remove(AuthenticatedPeer peer) {
     Entry e = byPkiId.get(peer.pkiId());

@@ -61,6 +61,20 @@ class ConnectionStoreTest {
   }
 
   @Test
+  void registeredForCountsFromTheCurrentConnectionsRegistration() {
+    ConnectionStore store = new ConnectionStore(LOW, time.clock(), WINDOW);
+    assertThat(store.registeredFor(HIGH)).isEmpty();
+    store.register(peer(HIGH, new FakeConnection(true)));
+    time.advanceBy(Duration.ofSeconds(5));
+    assertThat(store.registeredFor(HIGH)).contains(Duration.ofSeconds(5));
+    store.register(peer(HIGH, new FakeConnection(false)));
+    time.advanceBy(Duration.ofSeconds(1));
+    assertThat(store.registeredFor(HIGH))
+        .as("the replacement's age")
+        .contains(Duration.ofSeconds(1));
+  }
+
+  @Test
   void aClosedConnectionIsForgottenAndRemoveOnlyRemovesTheRegisteredOne() {
     ConnectionStore store = new ConnectionStore(LOW, time.clock(), WINDOW);
     FakeConnection first = new FakeConnection(true);
