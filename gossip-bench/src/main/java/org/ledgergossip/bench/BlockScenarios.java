@@ -4,9 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.search.Search;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.ledgergossip.bench.ScenarioOptions.Kind;
 import org.ledgergossip.core.internal.block.BlockFormat;
 import org.ledgergossip.statetransfer.StateTransfer;
@@ -106,6 +108,75 @@ final class BlockScenarios {
     Arrays.sort(sorted);
     int rank = (int) Math.ceil(p * sorted.length);
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  /**
+   * Ends a scenario's line: wall, CPU and set-up times, failed scheduler tasks (virtual time), and
+   * {@code ok}; prints it.
+   *
+   * @return {@code ok}
+   */
+  static boolean finish(
+      ResultLine line,
+      NodeNetwork net,
+      long wallNanos,
+      long cpuNanos,
+      long setupNanos,
+      boolean ok,
+      PrintStream out) {
+    line.putMillis("wall_ms", ms(wallNanos))
+        .putMillis("cpu_ms", ms(cpuNanos))
+        .putMillis("setup_ms", ms(setupNanos));
+    if (net.options.virtualTime()) {
+      line.put("failed_tasks", net.failedTasks());
+    }
+    out.println(line.put("ok", ok));
+    return ok;
+  }
+
+  /**
+   * Peers started by {@link #startElected}.
+   *
+   * @param peers the peers, by index
+   * @param startedAt when they were started, on the network's clock
+   * @param setupDone when the last was started, on {@link System#nanoTime()}
+   */
+  record Elected(List<NodePeer> peers, long startedAt, long setupDone) {}
+
+  /**
+   * Creates and starts {@code n} peers with dynamic election, waits until they see each other and
+   * exactly one leads, then until {@code publishCertPeriod} has passed since the start (so that no
+   * alive message carries a certificate any more); puts {@code warmup_ms}.
+   *
+   * @return the peers, or empty if the warm-up timed out (then the line is printed with {@code
+   *     reached=warmup_timeout})
+   */
+  static Optional<Elected> startElected(NodeNetwork net, int n, ResultLine line, PrintStream out)
+      throws Exception {
+    List<NodePeer> peers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      peers.add(net.create(i, NodeNetwork.Role.ELECTED));
+    }
+    long t0 = net.nanos();
+    for (NodePeer p : peers) {
+      p.start();
+    }
+    long setupDone = System.nanoTime();
+    Duration timeout = net.options.timeout();
+    boolean warm =
+        warmUp(net, peers, 1, timeout)
+            && net.runUntil(() -> NodeNetwork.leaders(peers).size() == 1, timeout);
+    long quiet = t0 + net.config.publishCertPeriod().toNanos();
+    if (warm && net.nanos() < quiet) {
+      net.runFor(ms(quiet - net.nanos()));
+    }
+    int leaders = NodeNetwork.leaders(peers).size();
+    line.putMillis("warmup_ms", ms(net.nanos() - t0));
+    if (!warm || leaders != 1) {
+      out.println(line.put("reached", "warmup_timeout").put("leaders", leaders));
+      return Optional.empty();
+    }
+    return Optional.of(new Elected(peers, t0, setupDone));
   }
 
   /** Waits until {@code peers} hold each other alive and all have {@code height}. */

@@ -165,14 +165,7 @@ final class CatchupScenario {
             .put("pct_of_raw_batch", 100 * transferWire / rawBatch.best().mbPerS())
             .put("pct_of_raw_whole", 100 * wholeWire / raw.best().mbPerS());
       }
-      line.putMillis("wall_ms", ms(wall))
-          .putMillis("cpu_ms", ms(cpu))
-          .putMillis("setup_ms", ms(setup));
-      if (o.virtualTime()) {
-        line.put("failed_tasks", net.failedTasks());
-      }
-      out.println(line.put("ok", ok));
-      return ok;
+      return BlockScenarios.finish(line, net, wall, cpu, setup, ok, out);
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.ledgergossip.bench.BlockScenarios.ms;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -13,7 +12,6 @@ import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.ledgergossip.api.time.Cancellable;
 import org.ledgergossip.bench.NodeNetwork.LeadershipStamp;
-import org.ledgergossip.bench.NodeNetwork.Role;
 
 /**
  * {@code failover}: N nodes of one organisation with dynamic election ({@code useLeaderElection:
@@ -58,29 +56,14 @@ final class FailoverScenario {
               .put("block_size", o.blockSize())
               .put("rate", o.rate());
       BlockScenarios.putElectionTimers(line, net);
-      List<NodePeer> peers = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        peers.add(net.create(i, Role.ELECTED));
-      }
-      long t0 = net.nanos();
-      for (NodePeer p : peers) {
-        p.start();
-      }
-      long setup = System.nanoTime() - setup0;
-      boolean warm =
-          BlockScenarios.warmUp(net, peers, 1, o.timeout())
-              && net.runUntil(() -> NodeNetwork.leaders(peers).size() == 1, o.timeout());
-      long quiet = t0 + net.config.publishCertPeriod().toNanos();
-      if (warm && net.nanos() < quiet) {
-        net.runFor(ms(quiet - net.nanos()));
-      }
-      List<NodePeer> leaders = NodeNetwork.leaders(peers);
-      line.putMillis("warmup_ms", ms(net.nanos() - t0));
-      if (!warm || leaders.size() != 1) {
-        out.println(line.put("reached", "warmup_timeout").put("leaders", leaders.size()));
+      Optional<BlockScenarios.Elected> started = BlockScenarios.startElected(net, n, line, out);
+      if (started.isEmpty()) {
         return false;
       }
-      NodePeer victim = leaders.get(0);
+      List<NodePeer> peers = started.get().peers();
+      long t0 = started.get().startedAt();
+      long setup = started.get().setupDone() - setup0;
+      NodePeer victim = NodeNetwork.leaders(peers).get(0);
       List<NodePeer> survivors = peers.stream().filter(p -> p != victim).toList();
       Set<Integer> all = peers.stream().map(p -> p.index).collect(Collectors.toSet());
       Set<Integer> alive = survivors.stream().map(p -> p.index).collect(Collectors.toSet());
@@ -193,14 +176,7 @@ final class FailoverScenario {
               && leadersEnd == 1
               && elected >= 0
               && newLeaderBlock.isPresent();
-      line.putMillis("wall_ms", ms(wall))
-          .putMillis("cpu_ms", ms(cpu))
-          .putMillis("setup_ms", ms(setup));
-      if (o.virtualTime()) {
-        line.put("failed_tasks", net.failedTasks());
-      }
-      out.println(line.put("ok", ok));
-      return ok;
+      return BlockScenarios.finish(line, net, wall, cpu, setup, ok, out);
     }
   }
 }

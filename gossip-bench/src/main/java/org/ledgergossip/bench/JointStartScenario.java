@@ -80,14 +80,7 @@ final class JointStartScenario {
           .put("lowest_id_leads", leaders.size() == 1 && lowestId(leaders.get(0), peers))
           .put("within_election_duration", within);
       boolean ok = settled && leaders.size() == 1 && converged;
-      line.putMillis("wall_ms", ms(wall))
-          .putMillis("cpu_ms", ms(cpu))
-          .putMillis("setup_ms", ms(setup));
-      if (o.virtualTime()) {
-        line.put("failed_tasks", net.failedTasks());
-      }
-      out.println(line.put("ok", ok));
-      return ok;
+      return BlockScenarios.finish(line, net, wall, cpu, setup, ok, out);
     }
   }
 

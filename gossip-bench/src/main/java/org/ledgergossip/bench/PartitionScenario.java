@@ -7,12 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.ledgergossip.api.GossipConfig;
 import org.ledgergossip.api.time.Cancellable;
-import org.ledgergossip.bench.NodeNetwork.Role;
 
 /**
  * {@code partition}: N nodes of one organisation with dynamic election, started at once. After the
@@ -67,29 +67,13 @@ final class PartitionScenario {
       Duration split = o.partitionFor().isZero() ? defaultSplit(net.config) : o.partitionFor();
       line.putMillis("partition_for_ms", split)
           .put("mode", o.partitionReset() ? "reset" : "black-hole");
-      List<NodePeer> peers = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        peers.add(net.create(i, Role.ELECTED));
-      }
-      long t0 = net.nanos();
-      for (NodePeer p : peers) {
-        p.start();
-      }
-      long setup = System.nanoTime() - setup0;
-      boolean warm =
-          BlockScenarios.warmUp(net, peers, 1, o.timeout())
-              && net.runUntil(() -> NodeNetwork.leaders(peers).size() == 1, o.timeout());
-      long quiet = t0 + net.config.publishCertPeriod().toNanos();
-      if (warm && net.nanos() < quiet) {
-        net.runFor(ms(quiet - net.nanos()));
-      }
-      List<NodePeer> leaders = NodeNetwork.leaders(peers);
-      line.putMillis("warmup_ms", ms(net.nanos() - t0));
-      if (!warm || leaders.size() != 1) {
-        out.println(line.put("reached", "warmup_timeout").put("leaders", leaders.size()));
+      Optional<BlockScenarios.Elected> started = BlockScenarios.startElected(net, n, line, out);
+      if (started.isEmpty()) {
         return false;
       }
-      NodePeer old = leaders.get(0);
+      List<NodePeer> peers = started.get().peers();
+      long setup = started.get().setupDone() - setup0;
+      NodePeer old = NodeNetwork.leaders(peers).get(0);
       List<NodePeer> sideA = new ArrayList<>(List.of(old));
       for (NodePeer p : peers) {
         if (p != old && sideA.size() < (n + 1) / 2) {
@@ -214,14 +198,7 @@ final class PartitionScenario {
               && oneMs >= 0
               && leadersEnd.size() == 1
               && bad == 0;
-      line.putMillis("wall_ms", ms(wall))
-          .putMillis("cpu_ms", ms(cpu))
-          .putMillis("setup_ms", ms(setup));
-      if (o.virtualTime()) {
-        line.put("failed_tasks", net.failedTasks());
-      }
-      out.println(line.put("ok", ok));
-      return ok;
+      return BlockScenarios.finish(line, net, wall, cpu, setup, ok, out);
     }
   }
 

@@ -170,14 +170,7 @@ final class SpreadScenario {
       line.put("beyond_buffer_drops", dropped1 - dropped0);
       int bad = BlockScenarios.putOrderCheck(line, peers, end);
       boolean ok = reached && complete == blocks && bad == 0;
-      line.putMillis("wall_ms", ms(wall))
-          .putMillis("cpu_ms", ms(cpu))
-          .putMillis("setup_ms", ms(setup));
-      if (o.virtualTime()) {
-        line.put("failed_tasks", net.failedTasks());
-      }
-      out.println(line.put("ok", ok));
-      return ok;
+      return BlockScenarios.finish(line, net, wall, cpu, setup, ok, out);
     }
   }
 
